@@ -1,0 +1,1 @@
+# Models arrive with the app's first runs; see DESIGN.md section 3.

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class SparkhubConfig(AppConfig):
+    name = "sparkhub"
+    verbose_name = "Platform"
+
+    def ready(self) -> None:
+        if settings.USE_EMBEDDED_REDIS:
+            # Idempotent and guarded by a file lock: whichever process needs Redis first starts it.
+            settings.EMBEDDED_REDIS.ensure_running()
+        if settings.OTEL_EXPORTER_OTLP_ENDPOINT:
+            from sparkhub.observability import configure_tracing
+
+            configure_tracing()

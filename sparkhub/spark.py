@@ -1,0 +1,144 @@
+"""The only SparkSession factory in sparkhub.
+
+Django-free on purpose: engines (mlbench, lakehouse) import it on a worker or on a cluster
+where Django is not installed. Everything is driven by environment variables:
+
+- ``SPARK_MASTER``       master URL, default ``local[*]``
+- ``SPARK_REMOTE``       Spark Connect URL (``sc://host:15002``); wins over ``SPARK_MASTER``
+- ``SPARK_EVENTLOG_DIR`` where every session writes its event log, default ``<var>/spark-events``
+- ``SPARK_CONF_<NAME>``  extra configuration, each value written as ``spark.some.key=value``
+
+pyspark is imported inside :func:`start_spark_session` only, so importing this module never
+starts or loads the JVM.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MASTER = "local[*]"
+CONF_PREFIX = "SPARK_CONF_"
+
+
+class SparkSettingsError(ValueError):
+    """A Spark environment variable has a value sparkhub cannot use."""
+
+
+def var_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The directory holding sparkhub's runtime state (SQLite, embedded Redis, media, logs)."""
+    env = os.environ if env is None else env
+    configured = env.get("SPARKHUB_VAR_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(__file__).resolve().parent.parent / "var"
+
+
+def eventlog_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    configured = env.get("SPARK_EVENTLOG_DIR", "").strip()
+    if configured:
+        return Path(configured.removeprefix("file://")).expanduser().resolve()
+    return var_dir(env) / "spark-events"
+
+
+def extra_conf_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Collect ``SPARK_CONF_*`` variables; each value must read ``spark.key=value``."""
+    env = os.environ if env is None else env
+    conf: dict[str, str] = {}
+    for name in sorted(env):
+        if not name.startswith(CONF_PREFIX):
+            continue
+        key, sep, value = env[name].partition("=")
+        key = key.strip()
+        if not sep or not key.startswith("spark."):
+            raise SparkSettingsError(
+                f"{name} must look like 'spark.some.key=value', got {env[name]!r}"
+            )
+        conf[key] = value.strip()
+    return conf
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    master: str
+    remote: str
+    eventlog_dir: Path
+    extra_conf: dict[str, str]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SparkSettings:
+        env = os.environ if env is None else env
+        master = env.get("SPARK_MASTER", "").strip() or DEFAULT_MASTER
+        if not master.startswith(("local", "spark://", "yarn", "k8s://", "mesos://")):
+            raise SparkSettingsError(
+                f"SPARK_MASTER must be local[...], spark://..., yarn or k8s://..., got {master!r}"
+            )
+        remote = env.get("SPARK_REMOTE", "").strip()
+        if remote and not remote.startswith("sc://"):
+            raise SparkSettingsError(f"SPARK_REMOTE must start with sc://, got {remote!r}")
+        return cls(
+            master=master,
+            remote=remote,
+            eventlog_dir=eventlog_dir(env),
+            extra_conf=extra_conf_from_env(env),
+        )
+
+    def session_conf(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The configuration every sparkhub session starts with."""
+        conf = {
+            "spark.sql.session.timeZone": "UTC",
+            "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+            "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": self.eventlog_dir.as_uri(),
+            "spark.ui.showConsoleProgress": "false",
+        }
+        conf.update(self.extra_conf)
+        conf.update(overrides or {})
+        return conf
+
+
+@dataclass
+class StartedSession:
+    session: object  # pyspark.sql.SparkSession; typed loosely to keep pyspark out of imports
+    startup_seconds: float
+
+
+def start_spark_session(
+    app_name: str,
+    *,
+    master: str | None = None,
+    conf: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> StartedSession:
+    """Start (or reuse) a SparkSession and report how long start-up took.
+
+    ``master`` overrides ``SPARK_MASTER`` (mlbench runs ``local[N]`` per worker count);
+    ``conf`` adds or overrides configuration for this session only.
+    """
+    settings = SparkSettings.from_env(env)
+    started = time.perf_counter()
+    from pyspark.sql import SparkSession  # the JVM only ever starts here
+
+    builder = SparkSession.builder.appName(app_name)
+    if settings.remote:
+        builder = builder.remote(settings.remote)
+    else:
+        settings.eventlog_dir.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = builder.master(master or settings.master)
+        for key, value in settings.session_conf(conf).items():
+            builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    return StartedSession(session=session, startup_seconds=time.perf_counter() - started)
+
+
+def get_spark_session(app_name: str = "sparkhub", **kwargs) -> object:
+    """Shorthand for callers that do not need the start-up time."""
+    return start_spark_session(app_name, **kwargs).session

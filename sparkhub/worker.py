@@ -1,0 +1,38 @@
+"""The RQ worker class sparkhub runs: rq's Worker plus recovery of orphaned runs."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import connections
+from rq import Worker
+
+log = logging.getLogger(__name__)
+
+
+class SparkhubWorker(Worker):
+    """Every maintenance interval, also fail or re-queue runs whose worker died.
+
+    rq only runs maintenance between jobs or when its blocking dequeue times out, and that
+    time-out is the worker TTL minus 15 s; a TTL just above the interval keeps idle workers
+    checking on schedule.
+    """
+
+    def __init__(self, *args, **kwargs):
+        interval = settings.WORKER_MAINTENANCE_SECONDS
+        kwargs.setdefault("maintenance_interval", interval)
+        kwargs.setdefault("worker_ttl", interval + 15)
+        super().__init__(*args, **kwargs)
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        from sparkhub.runs import recover_stale_runs
+
+        try:
+            recover_stale_runs()
+        except Exception:
+            log.exception("Recovering orphaned runs failed; will try again next interval")
+        finally:
+            # The next job is forked from this process: it must not inherit a DB connection.
+            connections.close_all()

@@ -1,0 +1,39 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs against whatever DATABASE_URL / REDIS_URL say (PostgreSQL and Redis in CI, SQLite
+and the embedded Redis on a fresh machine). Spark tests share one SparkSession per run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local SparkSession for the whole test run (tests using it are marked ``spark``)."""
+    from sparkhub.spark import start_spark_session
+
+    eventlog_dir = tmp_path_factory.mktemp("spark-events")
+    started = start_spark_session(
+        "sparkhub-tests",
+        master="local[2]",
+        conf={
+            "spark.eventLog.dir": eventlog_dir.as_uri(),
+            "spark.sql.shuffle.partitions": "4",
+            "spark.default.parallelism": "4",
+            "spark.ui.enabled": "false",
+            "spark.driver.host": "127.0.0.1",
+            "spark.driver.bindAddress": "127.0.0.1",
+            "spark.driver.memory": "1g",
+        },
+    )
+    yield started.session
+    started.session.stop()
+
+
+def pytest_collection_modifyitems(items):
+    # A test that asks for the shared session is a Spark test, whether or not it says so.
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
