@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from filelock import FileLock
 
 # sun_path is 108 bytes including the terminating NUL on Linux.
@@ -56,7 +58,10 @@ class EmbeddedRedis:
         return self.data_dir / "redis.pid"
 
     def client(self) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5)
+        # No retries: redis-py's default back-off would turn "not running" into seconds of waiting.
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_timeout=5, retry=Retry(NoBackoff(), 0)
+        )
 
     def is_running(self) -> bool:
         if not self.socket_path.exists():
@@ -149,13 +154,12 @@ class EmbeddedRedis:
 
 
 def _process_alive(pid: int) -> bool:
+    """True for a live process; a zombie (exited, not yet reaped by init) counts as dead."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def _is_redis(pid: int) -> bool:

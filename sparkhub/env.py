@@ -77,7 +77,8 @@ def parse_database_url(url: str, *, var_dir: Path) -> dict:
             raise ImproperlyConfigured(
                 f"DATABASE_URL for SQLite must be sqlite:///absolute/path, got {url!r}"
             )
-        return sqlite_database(Path(path))
+        # sqlite:///abs/path and SQLAlchemy's sqlite:////abs/path mean the same file.
+        return sqlite_database(Path("/" + path.lstrip("/")))
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.db import close_old_connections, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sparkhub.observability import bind_correlation_id
@@ -110,7 +110,7 @@ class TrackedRun(models.Model):
 
     def rq_job_id(self) -> str:
         """Stable per row and attempt, so the same row is never queued twice at once."""
-        return f"{self._meta.label_lower}:{self.pk}:{self.attempts}"
+        return f"{self._meta.label_lower.replace('.', '_')}-{self.pk}-{self.attempts}"
 
     # --- transitions: each a conditional UPDATE, so concurrent actors cannot both win ----------
     def _transition(self, from_statuses, **changes) -> bool:
@@ -246,7 +246,6 @@ def recover_stale_runs() -> list[str]:
     """Fail (or re-queue, where safe) RUNNING runs whose worker stopped sending heartbeats."""
     from sparkhub.queues import enqueue_run
 
-    close_old_connections()
     older_than = timedelta(seconds=settings.RUN_STALE_AFTER_SECONDS)
     recovered: list[str] = []
     for model in tracked_run_models():

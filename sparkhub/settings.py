@@ -152,6 +152,7 @@ MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 
 S3_BUCKET = env.str("S3_BUCKET")
 STORAGE_BACKEND = env.choice("STORAGE_BACKEND", ("local", "s3"), "s3" if S3_BUCKET else "local")

@@ -15,6 +15,7 @@ starts or loads the JVM.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from pathlib import Path
 
 DEFAULT_MASTER = "local[*]"
 CONF_PREFIX = "SPARK_CONF_"
+MASTER_PATTERN = re.compile(r"^(local(\[[^\]]+\])?|local-cluster\[[^\]]+\]|spark://.+|yarn|k8s://.+)$")
 
 
 class SparkSettingsError(ValueError):
@@ -74,7 +76,7 @@ class SparkSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> SparkSettings:
         env = os.environ if env is None else env
         master = env.get("SPARK_MASTER", "").strip() or DEFAULT_MASTER
-        if not master.startswith(("local", "spark://", "yarn", "k8s://", "mesos://")):
+        if not MASTER_PATTERN.match(master):
             raise SparkSettingsError(
                 f"SPARK_MASTER must be local[...], spark://..., yarn or k8s://..., got {master!r}"
             )

@@ -21,8 +21,9 @@ class SparkhubWorker(Worker):
 
     def __init__(self, *args, **kwargs):
         interval = settings.WORKER_MAINTENANCE_SECONDS
-        kwargs.setdefault("maintenance_interval", interval)
-        kwargs.setdefault("worker_ttl", interval + 15)
+        kwargs["maintenance_interval"] = interval
+        # rqworker always passes its own --worker-ttl (420 s); ours must win to wake up in time.
+        kwargs["worker_ttl"] = interval + 15
         super().__init__(*args, **kwargs)
 
     def run_maintenance_tasks(self):

@@ -37,3 +37,37 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.spark)
+
+
+def database_url_for_subprocesses() -> str:
+    """The test database as a DATABASE_URL, so worker processes see what the test wrote."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{config['NAME']}"
+    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    return f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{config['NAME']}"
+
+
+@pytest.fixture
+def worker_env(transactional_db):
+    """Environment for manage.py subprocesses (RQ workers) sharing this test's database."""
+    import os
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url_for_subprocesses()
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.fixture
+def empty_queues():
+    """Start from empty RQ queues; the suite has its own Redis database or embedded server."""
+    from sparkhub.queues import QUEUE_NAMES, get_queue
+
+    for name in QUEUE_NAMES:
+        get_queue(name).empty()
+    yield
+    for name in QUEUE_NAMES:
+        get_queue(name).empty()

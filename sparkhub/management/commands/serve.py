@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from sparkhub.processes import signal_tree
 from sparkhub.queues import QUEUE_NAMES
 
 GRACE_SECONDS = 15
@@ -120,7 +121,8 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 pass
         for process in self.children.values():
-            # Whatever is left of each group (a stuck job, a JVM) goes now.
+            # Whatever is left (a stuck job in its own session, a JVM) goes now.
+            signal_tree(process.pid, signal.SIGKILL)
             _signal_group(process, signal.SIGKILL)
             process.wait()
 
