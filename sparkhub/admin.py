@@ -49,13 +49,30 @@ def cancel_runs(modeladmin, request, queryset):
 
 
 class TrackedRunAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "status", "progress", "created_at", "started_at", "finished_at",
-                    "requested_by")
+    list_display = (
+        "__str__",
+        "status",
+        "progress",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "requested_by",
+    )
     list_filter = ("status", "created_at")
     date_hierarchy = "created_at"
-    readonly_fields = ("status", "progress", "progress_message", "log_excerpt", "error",
-                       "created_at", "started_at", "finished_at", "heartbeat_at", "attempts",
-                       "job_id")
+    readonly_fields = (
+        "status",
+        "progress",
+        "progress_message",
+        "log_excerpt",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "heartbeat_at",
+        "attempts",
+        "job_id",
+    )
     actions = [cancel_runs]
 
 

@@ -7,6 +7,11 @@ class SparkhubConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
+
+        from sparkhub.observability import clear_correlation_id
+
+        request_finished.connect(clear_correlation_id, dispatch_uid="sparkhub-correlation-id")
         if settings.USE_EMBEDDED_REDIS:
             # Idempotent and guarded by a file lock: whichever process needs Redis first starts it.
             settings.EMBEDDED_REDIS.ensure_running()

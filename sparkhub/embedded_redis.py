@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from filelock import FileLock
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from filelock import FileLock
 
 # sun_path is 108 bytes including the terminating NUL on Linux.
 MAX_SOCKET_PATH = 107

@@ -56,9 +56,7 @@ class Env:
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.str(name, default).lower() or default
         if value not in choices:
-            raise ImproperlyConfigured(
-                f"{name} must be one of {', '.join(choices)}, got {value!r}"
-            )
+            raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
         return value
 
 

@@ -47,8 +47,10 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         started = time.perf_counter()
-        with bind_correlation_id(request_id):
-            response = self.get_response(request)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware returns.
+        # clear_correlation_id (on request_finished) resets it once the response is closed.
+        correlation_id.set(request_id)
+        response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         # The route pattern, not the path, keeps label cardinality bounded.
         route = (match.route or "/") if match else "unmatched"
@@ -56,6 +58,10 @@ class RequestContextMiddleware:
         HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
         response["X-Request-ID"] = request_id
         return response
+
+
+def clear_correlation_id(**kwargs) -> None:
+    correlation_id.set("-")
 
 
 class ContextFilter(logging.Filter):

@@ -84,6 +84,12 @@ class TrackedRun(models.Model):
         abstract = True
         ordering = ["-created_at"]
 
+    def get_absolute_url(self) -> str:
+        """The generic run page; apps point their runs at their own pages."""
+        from django.urls import reverse
+
+        return reverse("run-detail", kwargs={"label": self._meta.label_lower, "pk": self.pk})
+
     # --- derived -------------------------------------------------------------------------
     @property
     def is_active(self) -> bool:
@@ -101,12 +107,6 @@ class TrackedRun(models.Model):
         minutes, seconds = divmod(seconds, 60)
         hours, minutes = divmod(minutes, 60)
         return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"
-
-    def get_absolute_url(self) -> str:
-        """The generic run page; apps point their runs at their own pages."""
-        from django.urls import reverse
-
-        return reverse("run-detail", kwargs={"label": self._meta.label_lower, "pk": self.pk})
 
     def rq_job_id(self) -> str:
         """Stable per row and attempt, so the same row is never queued twice at once."""

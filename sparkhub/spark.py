@@ -24,7 +24,9 @@ from pathlib import Path
 
 DEFAULT_MASTER = "local[*]"
 CONF_PREFIX = "SPARK_CONF_"
-MASTER_PATTERN = re.compile(r"^(local(\[[^\]]+\])?|local-cluster\[[^\]]+\]|spark://.+|yarn|k8s://.+)$")
+MASTER_PATTERN = re.compile(
+    r"^(local(\[[^\]]+\])?|local-cluster\[[^\]]+\]|spark://.+|yarn|k8s://.+)$"
+)
 
 
 class SparkSettingsError(ValueError):

@@ -85,8 +85,9 @@ def test_processes_starting_it_at_the_same_time_get_one_server(tmp_path):
         "print(EmbeddedRedis(Path(sys.argv[1])).ensure_running())"
     )
     starters = [
-        subprocess.Popen([sys.executable, "-c", code, str(var)], cwd=REPO, stdout=subprocess.PIPE,
-                         text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(var)], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
         for _ in range(4)
     ]
     answers = [p.communicate(timeout=60)[0].strip() for p in starters]

@@ -29,10 +29,7 @@ def settings_in_subprocess(tmp_path: Path, expression: str, **variables: str):
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env = {k: v for k, v in env.items() if not k.startswith("SPARK_CONF_")}
     env.update({"SPARKHUB_VAR_DIR": str(tmp_path / "var"), **variables})
-    code = (
-        "import json, sparkhub.settings as s\n"
-        f"print(json.dumps({expression}, default=str))"
-    )
+    code = f"import json, sparkhub.settings as s\nprint(json.dumps({expression}, default=str))"
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
