@@ -77,6 +77,9 @@ class TrackedRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     job_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Spark start-up is reported apart from the work itself: it is not the user's job's cost.
+    spark_startup_seconds = models.FloatField(null=True, blank=True)
+    spark_application_id = models.CharField(max_length=128, blank=True, db_index=True)
 
     objects = TrackedRunQuerySet.as_manager()
 
@@ -176,6 +179,13 @@ class TrackedRun(models.Model):
         )
         if not changed:
             raise RunCancelled(f"{self} is no longer running")
+
+    def record_spark_start(self, *, startup_seconds: float, application_id: str) -> None:
+        type(self).objects.filter(pk=self.pk).update(
+            spark_startup_seconds=startup_seconds, spark_application_id=application_id
+        )
+        self.spark_startup_seconds = startup_seconds
+        self.spark_application_id = application_id
 
     def append_log(self, line: str) -> None:
         """Keep the tail of the run's log on the row (the page shows it live)."""

@@ -47,27 +47,30 @@ def perform_worker_check(check: WorkerCheck) -> str:
         time.sleep(1)
     if check.with_spark:
         check.report_progress(85, "Starting Spark")
-        result["spark"] = time_tiny_spark_job(f"sparkhub-worker-check-{check.pk}")
+        result["spark"] = time_tiny_spark_job(check)
     WorkerCheck.objects.filter(pk=check.pk).update(result=result)
     return "Worker answered" + (" and Spark ran" if check.with_spark else "")
 
 
-def time_tiny_spark_job(app_name: str) -> dict:
+def time_tiny_spark_job(check: WorkerCheck) -> dict:
     from sparkhub.spark import start_spark_session
 
-    started = start_spark_session(app_name)
+    started = start_spark_session(f"sparkhub-worker-check-{check.pk}")
+    session = started.session
     try:
+        check.record_spark_start(
+            startup_seconds=started.startup_seconds,
+            application_id=session.sparkContext.applicationId,
+        )
         work_started = time.perf_counter()
-        rows = started.session.range(100_000).selectExpr("sum(id) AS total").collect()[0].total
+        total = session.range(100_000).selectExpr("sum(id) AS total").collect()[0].total
         return {
-            "startup_seconds": round(started.startup_seconds, 3),
             "work_seconds": round(time.perf_counter() - work_started, 3),
-            "sum": rows,
-            "version": started.session.version,
-            "application_id": started.session.sparkContext.applicationId,
+            "sum": total,
+            "version": session.version,
         }
     finally:
-        started.session.stop()
+        session.stop()
 
 
 def recent_runs(limit: int = 20) -> list[TrackedRun]:

@@ -40,7 +40,7 @@ def test_json_logs_are_one_object_per_line_with_the_request_correlation_id():
 class CollectorHandler(BaseHTTPRequestHandler):
     received: list[tuple[str, bytes]] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         CollectorHandler.received.append((self.path, body))
         self.send_response(200)

@@ -38,6 +38,7 @@ def test_a_worker_check_on_the_spark_queue_times_spark_start_up_apart_from_work(
     assert check.status == RunStatus.SUCCEEDED, output + check.error
     spark = check.result["spark"]
     assert spark["sum"] == sum(range(100_000))
-    assert spark["startup_seconds"] > 0 and spark["work_seconds"] > 0
+    assert check.spark_startup_seconds > 0 and spark["work_seconds"] > 0
     assert spark["version"].startswith("4.")
-    assert any(spark["application_id"] in path.name for path in tmp_path.iterdir())
+    assert check.spark_application_id.startswith("local-")
+    assert any(check.spark_application_id in path.name for path in tmp_path.iterdir())
