@@ -195,6 +195,13 @@ DATA_ROOT = Path(env.str("DATA_ROOT") or VAR_DIR / "lake")
 # --- Gemini ---------------------------------------------------------------------------------
 GEMINI_API_KEY = env.str("GEMINI_API_KEY")
 GEMINI_MODEL = env.str("GEMINI_MODEL", "gemini-2.5-flash") or "gemini-2.5-flash"
+# Another endpoint speaking the Gemini REST API (a proxy, or a local stand-in in tests).
+GEMINI_BASE_URL = env.str("GEMINI_BASE_URL")
+GEMINI_TIMEOUT_SECONDS = env.int("GEMINI_TIMEOUT_SECONDS", 60, minimum=1)
+GEMINI_MAX_CONCURRENT = env.int("GEMINI_MAX_CONCURRENT", 4, minimum=1)
+
+# --- Explainer ------------------------------------------------------------------------------
+EXPLAINER_DISABLED_RULES = frozenset(rule.upper() for rule in env.list("EXPLAINER_DISABLED_RULES"))
 
 # --- Databricks -----------------------------------------------------------------------------
 DATABRICKS_HOST = env.str("DATABRICKS_HOST")
@@ -227,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_USER_RATE", "100000/hour") or "100000/hour",
         "anon": env.str("API_ANON_RATE", "60/hour") or "60/hour",
+        "explain": env.str("EXPLAIN_RATE", "60/minute") or "60/minute",
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

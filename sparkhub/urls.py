@@ -5,6 +5,7 @@ from django.urls import include, path
 from django_rq.urls import urlpatterns as rq_urlpatterns
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from explainer import api as explainer_api
 from sparkhub import api, views
 
 admin.site.site_header = "sparkhub admin"
@@ -40,6 +41,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/runs/", api.RecentRunsView.as_view(), name="api-runs"),
     path("explainer/", include("explainer.urls")),
+    path("explain/pyspark", explainer_api.ExplainView.as_view(), name="explain-pyspark"),
+    path("status/<uuid:job_id>", explainer_api.StatusView.as_view(), name="explain-status"),
     path("loganalytics/", include("loganalytics.urls")),
     path("mlbench/", include("mlbench.urls")),
     path("lakehouse/", include("lakehouse.urls")),

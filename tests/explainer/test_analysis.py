@@ -22,7 +22,8 @@ def test_document_has_the_contract_keys_and_is_json_serialisable():
     document = analyse(JOB)
 
     assert {"operations", "findings", "sources", "sinks", "lineage", "stages", "errors"} <= set(
-        document)
+        document
+    )
     assert document["analyser_version"] == ANALYSER_VERSION
     json.dumps(document)
 
@@ -53,8 +54,11 @@ def test_every_rule_in_the_catalogue_document_has_metadata():
     if not catalogue.exists():
         pytest.skip("the shared catalogue is not next to this checkout")
 
-    ids = {line.split("|")[1].strip() for line in catalogue.read_text().splitlines()
-           if line.startswith("| AP-")}
+    ids = {
+        line.split("|")[1].strip()
+        for line in catalogue.read_text().splitlines()
+        if line.startswith("| AP-")
+    }
 
     assert ids == set(RULES)
 
@@ -126,11 +130,15 @@ def test_multi_file_submission_reports_each_file_and_follows_imports():
     document = analyse(files)
 
     assert [(op["file"], op["line"], op["method"]) for op in document["operations"]] == [
-        ("helpers.py", 2, "read.json"), ("jobs/main.py", 2, "collect")]
+        ("helpers.py", 2, "read.json"),
+        ("jobs/main.py", 2, "collect"),
+    ]
     assert ("jobs/main.py", "AP-D01", 2) in {
-        (f["file"], f["rule"], f["line"]) for f in document["findings"]}
+        (f["file"], f["rule"], f["line"]) for f in document["findings"]
+    }
     assert ("helpers.py", "AP-IO01", 2) in {
-        (f["file"], f["rule"], f["line"]) for f in document["findings"]}
+        (f["file"], f["rule"], f["line"]) for f in document["findings"]
+    }
 
 
 def test_an_unparseable_file_does_not_stop_the_other_files():
@@ -139,7 +147,8 @@ def test_an_unparseable_file_does_not_stop_the_other_files():
     document = analyse(files)
 
     assert document["errors"] == [
-        {"line": 1, "file": "bad.py", "message": "syntax error: invalid syntax"}]
+        {"line": 1, "file": "bad.py", "message": "syntax error: invalid syntax"}
+    ]
     assert [op["method"] for op in document["operations"]] == ["read.parquet", "show"]
 
 
@@ -175,7 +184,9 @@ def test_package_imports_resolve_across_a_zip_style_layout():
     document = analyse(files)
 
     assert [(op["file"], op["method"]) for op in document["operations"]] == [
-        ("project/lib/io.py", "read.parquet"), ("project/jobs/run.py", "show")]
+        ("project/lib/io.py", "read.parquet"),
+        ("project/jobs/run.py", "show"),
+    ]
 
 
 def test_document_survives_a_json_round_trip_unchanged():

@@ -39,8 +39,10 @@ def test_broadcast_join_stays_in_the_stage_of_its_streamed_side():
 
 
 def test_union_of_two_narrow_branches_is_one_stage():
-    source = ("a = spark.read.parquet('/a')\nb = spark.read.parquet('/b')\n"
-              "a.union(b).write.mode('overwrite').parquet('/o')\n")
+    source = (
+        "a = spark.read.parquet('/a')\nb = spark.read.parquet('/b')\n"
+        "a.union(b).write.mode('overwrite').parquet('/o')\n"
+    )
 
     document = analyse(source)
 
@@ -48,8 +50,9 @@ def test_union_of_two_narrow_branches_is_one_stage():
 
 
 def test_jobs_are_at_least_one_per_action_plus_named_hidden_jobs():
-    source = ("df = spark.read.csv('/in.csv', header=True, inferSchema=True)\n"
-              "df.count()\ndf.show()\n")
+    source = (
+        "df = spark.read.csv('/in.csv', header=True, inferSchema=True)\ndf.count()\ndf.show()\n"
+    )
 
     jobs = analyse(source)["jobs"]
 

@@ -18,8 +18,16 @@ rows = per_region.collect()
 def test_markdown_has_every_section_with_the_analysis_content():
     markdown = render_markdown(analyse(JOB), title="Orders per region")
 
-    for heading in ("# Orders per region", "## Purpose", "## Inputs", "## Outputs",
-                    "## Steps by stage", "## Jobs", "## Findings", "## Lineage"):
+    for heading in (
+        "# Orders per region",
+        "## Purpose",
+        "## Inputs",
+        "## Outputs",
+        "## Steps by stage",
+        "## Jobs",
+        "## Findings",
+        "## Lineage",
+    ):
         assert heading in markdown
     assert "| parquet | /lake/orders |" in markdown
     assert "| 7 | AP-D01 | high |" in markdown

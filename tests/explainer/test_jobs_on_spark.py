@@ -57,9 +57,18 @@ def grouped_count(spark, path):
     return spark.read.schema("k INT, v INT").csv(path, header=True).groupBy("k").count().collect()
 
 
-CASES = [csv_with_header, csv_with_inferred_schema, csv_with_schema, json_without_schema,
-         rdd_sorted, dataframe_from_rdd, dataframe_from_rdd_with_ddl, pivot_without_values,
-         pivot_with_values, grouped_count]
+CASES = [
+    csv_with_header,
+    csv_with_inferred_schema,
+    csv_with_schema,
+    json_without_schema,
+    rdd_sorted,
+    dataframe_from_rdd,
+    dataframe_from_rdd_with_ddl,
+    pivot_without_values,
+    pivot_with_values,
+    grouped_count,
+]
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ def test_labelled_program_operations_match_the_labels(path):
     document = analyse(files)
 
     found = [
-        ((op["file"],) if path.is_dir() else ()) + (op["line"], op["method"], op["kind"],
-                                                    op["shuffle"])
+        ((op["file"],) if path.is_dir() else ())
+        + (op["line"], op["method"], op["kind"], op["shuffle"])
         for op in document["operations"]
     ]
     assert found == [tuple(op) for op in expected["operations"]]

@@ -17,13 +17,20 @@ daily.write.mode("overwrite").partitionBy("day").parquet("/mart/daily")
 def test_source_and_sink_records_carry_format_location_options_mode_and_partitioning():
     document = analyse(JOB)
 
-    source, = document["sources"]
-    sink, = document["sinks"]
+    (source,) = document["sources"]
+    (sink,) = document["sinks"]
     assert (source["format"], source["path_or_table"], source["line"]) == (
-        "csv", "/lake/orders.csv", 2)
+        "csv",
+        "/lake/orders.csv",
+        2,
+    )
     assert source["options"] == {"header": "true"}
     assert (sink["format"], sink["path_or_table"], sink["line"], sink["mode"]) == (
-        "parquet", "/mart/daily", 6, "overwrite")
+        "parquet",
+        "/mart/daily",
+        6,
+        "overwrite",
+    )
     assert sink["partition_by"] == ["day"]
 
 
@@ -31,7 +38,8 @@ def test_table_lineage_links_each_sink_to_the_sources_it_depends_on():
     document = analyse(JOB)
 
     assert [(e["from"], e["to"]) for e in document["lineage"]["tables"]] == [
-        ("/lake/orders.csv", "/mart/daily")]
+        ("/lake/orders.csv", "/mart/daily")
+    ]
 
 
 def test_column_lineage_follows_with_column_and_aggregation_expressions():
@@ -42,11 +50,12 @@ def test_column_lineage_follows_with_column_and_aggregation_expressions():
 
 
 def test_secret_looking_options_are_masked():
-    source = ("spark.read.format('jdbc').option('url', 'jdbc:x').option('password', 'hunter2')"
-              ".option('dbtable', 't').load()\n")
+    source = (
+        "spark.read.format('jdbc').option('url', 'jdbc:x').option('password', 'hunter2')"
+        ".option('dbtable', 't').load()\n"
+    )
 
-    source_record, = analyse(source)["sources"]
+    (source_record,) = analyse(source)["sources"]
 
     assert source_record["options"]["password"] == "***"
     assert source_record["path_or_table"] == "t"
-

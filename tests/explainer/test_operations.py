@@ -15,13 +15,16 @@ def rules(source: str) -> set[tuple[str, int]]:
     return {(f["rule"], f["line"]) for f in analyse(source)["findings"]}
 
 
-@pytest.mark.parametrize("imports, call", [
-    ("import pyspark.sql.functions as f", "f.col('a')"),
-    ("from pyspark.sql import functions as F", "F.col('a')"),
-    ("from pyspark.sql.functions import *", "col('a')"),
-    ("from pyspark.sql.functions import col as c", "c('a')"),
-    ("import pyspark.sql.functions", "pyspark.sql.functions.col('a')"),
-])
+@pytest.mark.parametrize(
+    "imports, call",
+    [
+        ("import pyspark.sql.functions as f", "f.col('a')"),
+        ("from pyspark.sql import functions as F", "F.col('a')"),
+        ("from pyspark.sql.functions import *", "col('a')"),
+        ("from pyspark.sql.functions import col as c", "c('a')"),
+        ("import pyspark.sql.functions", "pyspark.sql.functions.col('a')"),
+    ],
+)
 def test_every_import_style_of_functions_resolves_columns(imports, call):
     source = f"{imports}\ndf = spark.read.parquet('/x')\ndf.filter({call} == None).count()\n"
 
@@ -41,8 +44,10 @@ def test_a_chain_continued_with_backslashes_keeps_attribute_lines():
 
 
 def test_both_branches_of_an_if_feed_what_follows():
-    source = ("df = spark.read.parquet('/x')\nif flag:\n    df = df.filter('a > 1')\n"
-              "else:\n    df = df.filter('a < 1')\ndf.count()\n")
+    source = (
+        "df = spark.read.parquet('/x')\nif flag:\n    df = df.filter('a > 1')\n"
+        "else:\n    df = df.filter('a < 1')\ndf.count()\n"
+    )
 
     document = analyse(source)
 
@@ -51,8 +56,10 @@ def test_both_branches_of_an_if_feed_what_follows():
 
 
 def test_dataframe_passed_through_a_helper_keeps_its_lineage():
-    source = ("def clean(frame):\n    return frame.dropDuplicates()\n"
-              "raw = spark.read.parquet('/x')\nclean(raw).write.mode('append').parquet('/y')\n")
+    source = (
+        "def clean(frame):\n    return frame.dropDuplicates()\n"
+        "raw = spark.read.parquet('/x')\nclean(raw).write.mode('append').parquet('/y')\n"
+    )
 
     document = analyse(source)
 
@@ -60,9 +67,11 @@ def test_dataframe_passed_through_a_helper_keeps_its_lineage():
 
 
 def test_transform_with_a_lambda_and_extra_arguments_is_followed():
-    source = ("def scale(df, factor):\n    return df.withColumn('x', df.x * factor)\n"
-              "spark.read.parquet('/x').transform(scale, 2).transform(lambda d: d.limit(5))"
-              ".show()\n")
+    source = (
+        "def scale(df, factor):\n    return df.withColumn('x', df.x * factor)\n"
+        "spark.read.parquet('/x').transform(scale, 2).transform(lambda d: d.limit(5))"
+        ".show()\n"
+    )
 
     assert methods(source) == [(3, "read.parquet"), (2, "withColumn"), (3, "limit"), (3, "show")]
 
@@ -80,30 +89,35 @@ def test_while_condition_runs_its_action_every_iteration():
 
 
 def test_summing_in_a_loop_over_collected_rows_is_driver_side_aggregation():
-    source = ("total = 0\nfor row in spark.read.parquet('/x').collect():\n"
-              "    total += row.amount\n")
+    source = "total = 0\nfor row in spark.read.parquet('/x').collect():\n    total += row.amount\n"
 
     assert ("AP-D06", 2) in rules(source)
 
 
 def test_uncalled_helper_with_a_dataframe_annotation_is_still_analysed():
-    source = ("from pyspark.sql import DataFrame\n\n"
-              "def report(orders: DataFrame) -> None:\n    orders.toPandas()\n")
+    source = (
+        "from pyspark.sql import DataFrame\n\n"
+        "def report(orders: DataFrame) -> None:\n    orders.toPandas()\n"
+    )
 
     assert ("AP-D02", 4) in rules(source)
 
 
 def test_pandas_code_produces_no_spark_operations():
-    source = ("import pandas as pd\n\ndef tidy(df: pd.DataFrame):\n"
-              "    return df.dropna().sort_values('a').groupby('k').count()\n"
-              "frame = pd.read_csv('x.csv')\nframe.to_csv('y.csv')\n")
+    source = (
+        "import pandas as pd\n\ndef tidy(df: pd.DataFrame):\n"
+        "    return df.dropna().sort_values('a').groupby('k').count()\n"
+        "frame = pd.read_csv('x.csv')\nframe.to_csv('y.csv')\n"
+    )
 
     assert methods(source) == []
 
 
 def test_hint_broadcast_makes_the_join_narrow():
-    source = ("a = spark.read.parquet('/a')\nb = spark.read.parquet('/b')\n"
-              "a.join(b.hint('broadcast'), 'k').count()\n")
+    source = (
+        "a = spark.read.parquet('/a')\nb = spark.read.parquet('/b')\n"
+        "a.join(b.hint('broadcast'), 'k').count()\n"
+    )
 
     join = next(op for op in analyse(source)["operations"] if op["method"] == "join")
 
@@ -111,9 +125,11 @@ def test_hint_broadcast_makes_the_join_narrow():
 
 
 def test_window_function_in_select_is_a_shuffle():
-    source = ("from pyspark.sql import Window, functions as F\n"
-              "w = Window.partitionBy('k').orderBy('t')\n"
-              "spark.read.parquet('/x').select('k', F.rank().over(w).alias('r')).count()\n")
+    source = (
+        "from pyspark.sql import Window, functions as F\n"
+        "w = Window.partitionBy('k').orderBy('t')\n"
+        "spark.read.parquet('/x').select('k', F.rank().over(w).alias('r')).count()\n"
+    )
 
     select = next(op for op in analyse(source)["operations"] if op["method"] == "select")
 

@@ -39,8 +39,10 @@ def test_constant_f_string_is_resolved_and_not_reported_as_interpolation():
 
 
 def test_runtime_value_in_sql_text_is_reported_at_the_sql_call():
-    source = "import sys\ncountry = sys.argv[1]\nq = 'SELECT * FROM t WHERE c = ' + country\n\n" \
-             "spark.sql(q).show()\n"
+    source = (
+        "import sys\ncountry = sys.argv[1]\nq = 'SELECT * FROM t WHERE c = ' + country\n\n"
+        "spark.sql(q).show()\n"
+    )
 
     document = analyse(source)
 
@@ -62,8 +64,9 @@ def test_select_star_feeding_a_sink_is_reported_but_not_when_pruned_first():
 
 
 def test_sql_column_lineage_resolves_table_aliases():
-    facts = analyse_sql("SELECT o.id, c.name AS customer FROM shop.orders o "
-                        "JOIN crm.customers c ON o.cid = c.id")
+    facts = analyse_sql(
+        "SELECT o.id, c.name AS customer FROM shop.orders o JOIN crm.customers c ON o.cid = c.id"
+    )
 
     assert facts["column_exprs"] == [
         ("id", ["shop.orders.id"], "o.id"),
@@ -88,12 +91,15 @@ def test_column_lineage_traces_through_common_table_expressions():
     facts = analyse_sql("WITH t AS (SELECT a, b FROM raw.x) SELECT a + b AS s FROM t")
 
     assert [(name, sources) for name, sources, _ in facts["column_exprs"]] == [
-        ("s", ["raw.x.a", "raw.x.b"])]
+        ("s", ["raw.x.a", "raw.x.b"])
+    ]
 
 
 def test_sql_built_by_joining_literal_names_is_resolved():
-    source = ("cols = ', '.join(['a', 'b'])\n"
-              "spark.sql(f'SELECT {cols} FROM raw.t').write.mode('append').saveAsTable('o')\n")
+    source = (
+        "cols = ', '.join(['a', 'b'])\n"
+        "spark.sql(f'SELECT {cols} FROM raw.t').write.mode('append').saveAsTable('o')\n"
+    )
 
     document = analyse(source)
 

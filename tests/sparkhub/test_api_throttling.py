@@ -42,8 +42,12 @@ def test_the_rate_limit_is_shared_by_every_process(client, monkeypatch):
     }
     other = subprocess.run(
         [sys.executable, "-c", TWO_CALLS_FROM_ANOTHER_PROCESS, token],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert other.stdout.split() == ["200", "200"], other.stderr
 
     third = client.get("/api/runs/", HTTP_AUTHORIZATION=f"Token {token}")

@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import ARTIFACTS
 from tests.sparkhub.factories import UserFactory, WorkerCheckFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        pytest.fail("Chromium is missing: run `make chromium` (Debian's package).")
-    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
-    # are still synchronous, so Django's async-safety guard must stand down for these tests.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_user_logs_in_and_sees_the_dashboard_with_recent_runs(page, live_server):
@@ -64,8 +26,11 @@ def test_a_user_logs_in_and_sees_the_dashboard_with_recent_runs(page, live_serve
 
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.locator("nav.apps a").all_inner_texts() == [
-        "Explainer", "Log analytics", "ML bench", "Lakehouse",
-    ]  # fmt: skip
+        "Explainer",
+        "Log analytics",
+        "ML bench",
+        "Lakehouse",
+    ]
     row = page.locator("table.runs tbody tr").first
     assert "Running" in row.inner_text() and "60%" in row.inner_text()
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""

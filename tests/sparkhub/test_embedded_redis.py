@@ -94,8 +94,9 @@ def test_processes_starting_it_at_the_same_time_get_one_server(tmp_path):
     server = EmbeddedRedis(var)
     try:
         assert sorted(answers) == ["False", "False", "False", "True"]
-        servers = subprocess.run(["pgrep", "-f", f"unixsocket:{server.socket_path}"],
-                                 capture_output=True, text=True).stdout.split()  # fmt: skip
+        servers = subprocess.run(
+            ["pgrep", "-f", f"unixsocket:{server.socket_path}"], capture_output=True, text=True
+        ).stdout.split()
         assert len(servers) == 1
     finally:
         server.stop()

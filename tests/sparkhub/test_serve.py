@@ -57,8 +57,14 @@ def test_serve_starts_everything_runs_a_job_and_stops_without_leftovers(tmp_path
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(SPARKHUB_VAR_DIR=str(var_dir), SPARKHUB_ADMIN_PASSWORD="serve-smoke-pw")
     for command in (["migrate", "-v0"], ["demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=REPO, env=env, check=True,
-                       timeout=120, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=REPO,
+            env=env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = manage("serve", "--port", str(port), "--workers", "1", "--web-workers", "1", env=env)

@@ -18,10 +18,24 @@ from sparkhub.spark import SparkSettings, SparkSettingsError
 from tests.sparkhub.helpers import REPO
 
 SETTINGS_VARIABLES = (
-    "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "STORAGE_BACKEND", "SPARK_MASTER", "SPARK_REMOTE",
-    "SPARK_EVENTLOG_DIR", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "LOG_FORMAT", "TIME_ZONE",
-    "SPARKHUB_HTTPS", "GEMINI_API_KEY", "GEMINI_MODEL", "DATABRICKS_HOST", "MAX_UPLOAD_SIZE_MB",
-)  # fmt: skip
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_BUCKET",
+    "STORAGE_BACKEND",
+    "SPARK_MASTER",
+    "SPARK_REMOTE",
+    "SPARK_EVENTLOG_DIR",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "LOG_FORMAT",
+    "TIME_ZONE",
+    "SPARKHUB_HTTPS",
+    "GEMINI_API_KEY",
+    "GEMINI_MODEL",
+    "DATABRICKS_HOST",
+    "MAX_UPLOAD_SIZE_MB",
+)
 
 
 def settings_in_subprocess(tmp_path: Path, expression: str, **variables: str):
@@ -213,8 +227,12 @@ def test_production_values_pass_check_deploy_without_a_single_warning(tmp_path):
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
@@ -242,14 +260,29 @@ def test_migrations_apply_on_sqlite_and_on_postgresql(tmp_path, engine):
     env.update(DATABASE_URL=url, SPARKHUB_VAR_DIR=os.environ.get("SPARKHUB_VAR_DIR", "var/test"))
     done = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--check" if engine == "postgres" else "-v0"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     if engine == "postgres" and done.returncode != 0:
         # --check fails only when migrations are unapplied; apply them, then it must pass.
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env,
-                       check=True, timeout=180)  # fmt: skip
-        done = subprocess.run([sys.executable, "manage.py", "migrate", "--check"], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"],
+            cwd=REPO,
+            env=env,
+            check=True,
+            timeout=180,
+        )
+        done = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--check"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
 
     assert done.returncode == 0, done.stdout + done.stderr
     if engine == "sqlite":

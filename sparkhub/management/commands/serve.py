@@ -83,15 +83,24 @@ class Command(BaseCommand):
 
     def _web_command(self, options) -> list[str]:
         return [
-            sys.executable, "-m", "gunicorn", "sparkhub.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--worker-class", "gthread",
-            "--workers", str(options["web_workers"]),
-            "--threads", str(options["threads"]),
-            "--graceful-timeout", str(GRACE_SECONDS - 5),
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sparkhub.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(options["web_workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--graceful-timeout",
+            str(GRACE_SECONDS - 5),
+            "--access-logfile",
+            "-",
             "--no-control-socket",
-        ]  # fmt: skip
+        ]
 
     def _start(self, name: str, command: list[str], env: dict[str, str]) -> None:
         # A session of its own per child, so stopping it also stops what it forked (work horses,
