@@ -109,8 +109,10 @@ def submit_code(
     files = _validated(files)
     model = llm_model_in_use()
     key = submission_cache_key(files, llm_model=model)
+    # Only what the answer needs: the analysis JSON can be megabytes.
     cached = (
         Submission.objects.filter(cache_key=key, status=RunStatus.SUCCEEDED)
+        .only("pk", "public_id", "status")
         .order_by("-created_at")
         .first()
     )

@@ -146,3 +146,15 @@ def test_admin_filters_by_rule_and_re_analyses(client, settings):
 
     assert listing.status_code == 200
     assert Finding.objects.filter(submission=submission, rule="AP-D01").exists()
+
+
+def test_names_from_user_code_are_escaped_everywhere_on_the_page(user_client):
+    hostile = "df = spark.read.parquet('/x/<script>alert(1)</script>')\ndf.collect()\n"
+    submission, _ = submit_code(files={"main.py": hostile}, title="<b>bold</b>")
+
+    page = user_client.get(f"/explainer/{submission.pk}/").content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)" in page
+    assert "<b>bold</b>" not in page
+    assert "<h4>What it does</h4>" in page
