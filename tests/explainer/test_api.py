@@ -87,7 +87,12 @@ def test_code_that_does_not_parse_still_gets_an_answer_with_errors(api, settings
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({}, "code"), ({"code": "   \n"}, "code"), ({"code": 42}, "code")],
+    [
+        ({}, "code"),
+        ({"code": "   \n"}, "code"),
+        ({"code": 42}, "code"),
+        ({"code": "x\ud800"}, "code"),
+    ],
 )
 def test_bad_requests_get_a_400_naming_the_field(api, payload, field):
     response = api.post("/explain/pyspark", payload, content_type="application/json")

@@ -1,0 +1,224 @@
+"""The application model: what one Spark application did, built from its canonical events.
+
+The entities mirror what the Spark History Server keeps (jobs, stage attempts, tasks,
+executors), with the same counting rules, so that :mod:`.shs` can answer with its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .metrics import ZERO_METRICS, unset_peaks
+
+DRIVER_ID = "driver"
+
+
+@dataclass(slots=True)
+class Application:
+    app_id: str
+    name: str = ""
+    attempt_id: str | None = None
+    user: str = ""
+    start_time: int | None = None
+    end_time: int | None = None
+    last_updated: int | None = None
+    spark_version: str = ""
+    exit_code: int | None = None
+    spark_properties: dict[str, str] = field(default_factory=dict)
+    cpus_per_task: int = 1
+
+    @property
+    def completed(self) -> bool:
+        return self.end_time is not None
+
+    @property
+    def duration(self) -> int:
+        if self.start_time is None or self.end_time is None:
+            return 0
+        return self.end_time - self.start_time
+
+
+@dataclass(slots=True)
+class Task:
+    task_id: int | str
+    stage_id: int | None
+    stage_attempt: int | None
+    index: int
+    attempt: int
+    partition_id: int | None
+    launch_time: int
+    executor_id: str
+    host: str
+    locality: str
+    speculative: bool
+    finish_time: int = 0
+    getting_result_time: int = 0
+    failed: bool = False
+    killed: bool = False
+    reason: str | None = None  # the TaskEnd reason name; None while running
+    error: str | None = None
+    metrics: Sequence[int] | None = None  # in metrics.METRIC_NAMES order
+    duration_override: int | None = None  # seed tasks report their duration directly
+
+    @property
+    def finished(self) -> bool:
+        return self.finish_time != 0 or self.reason is not None
+
+    @property
+    def successful(self) -> bool:
+        return self.finished and not self.failed and not self.killed
+
+    @property
+    def status(self) -> str:
+        if not self.finished:
+            return "GET RESULT" if self.getting_result_time else "RUNNING"
+        if self.failed:
+            return "FAILED"
+        if self.killed:
+            return "KILLED"
+        return "SUCCESS"
+
+    def duration(self, now: int | None = None) -> int:
+        if self.duration_override is not None:
+            return self.duration_override
+        if self.finished:
+            return max(self.finish_time - self.launch_time, 0) if self.finish_time else 0
+        return max((now or self.launch_time) - self.launch_time, 0)
+
+
+@dataclass(slots=True)
+class ExecutorStageSummary:
+    task_time: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    killed: int = 0
+    metrics: tuple[int, ...] = ZERO_METRICS
+    peak: list[int] = field(default_factory=unset_peaks)
+
+
+@dataclass(slots=True)
+class StageAttempt:
+    stage_id: int
+    attempt: int
+    info: dict[str, Any]
+    status: str = "PENDING"
+    description: str | None = None
+    pool: str = "default"
+    job_ids: set[int] = field(default_factory=set)
+    jobs: list[Job] = field(default_factory=list)
+    active_tasks: int = 0
+    completed_tasks: int = 0
+    failed_tasks: int = 0
+    killed_tasks: int = 0
+    completed_indices: set[int] = field(default_factory=set)
+    killed_summary: dict[str, int] = field(default_factory=dict)
+    first_launch_time: int | None = None
+    metrics: tuple[int, ...] = ZERO_METRICS
+    executor_summaries: dict[str, ExecutorStageSummary] = field(default_factory=dict)
+    active_per_executor: dict[str, int] = field(default_factory=dict)
+    tasks: dict[int, Task] = field(default_factory=dict)
+    peak: list[int] = field(default_factory=unset_peaks)
+
+    @property
+    def name(self) -> str:
+        return self.info["name"]
+
+    @property
+    def num_tasks(self) -> int:
+        return self.info["num_tasks"]
+
+
+@dataclass(slots=True)
+class Job:
+    job_id: int | str
+    name: str
+    description: str | None
+    submission_time: int | None
+    stage_ids: list[int]
+    job_group: str | None
+    job_tags: list[str]
+    num_tasks: int
+    sql_execution_id: int | None = None
+    user: str | None = None
+    seed: bool = False
+    status: str = "RUNNING"
+    completion_time: int | None = None
+    failure: str | None = None
+    active_tasks: int = 0
+    completed_tasks: int = 0
+    failed_tasks: int = 0
+    killed_tasks: int = 0
+    completed_indices: set[int] = field(default_factory=set)  # (stage id << 32) | partition
+    killed_summary: dict[str, int] = field(default_factory=dict)
+    skipped_tasks: int = 0
+    skipped_stages: set[int] = field(default_factory=set)
+    completed_stages: set[int] = field(default_factory=set)
+    active_stages: int = 0
+    failed_stages: int = 0
+    seed_tasks: dict[str, Task] = field(default_factory=dict)
+    # What the History Server shows is the job as it was when last written, not as it is now.
+    snapshot: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Executor:
+    executor_id: str
+    add_time: int
+    host_port: str | None = None
+    host: str | None = None
+    is_active: bool = True
+    total_cores: int = 0
+    max_tasks: int = 0
+    remove_time: int | None = None
+    remove_reason: str | None = None
+    max_memory: int = 0
+    total_on_heap: int = -1
+    total_off_heap: int = 0
+    active_tasks: int = 0
+    completed_tasks: int = 0
+    failed_tasks: int = 0
+    total_tasks: int = 0
+    total_duration: int = 0
+    total_gc_time: int = 0
+    total_input_bytes: int = 0
+    total_shuffle_read: int = 0
+    total_shuffle_write: int = 0
+    logs: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
+    resource_profile_id: int = 0
+    peak: list[int] = field(default_factory=unset_peaks)
+
+
+@dataclass(slots=True)
+class ApplicationModel:
+    """Everything aggregated for one application; read it through :mod:`.shs` and friends."""
+
+    app: Application
+    jobs: dict[Any, Job] = field(default_factory=dict)
+    stages: dict[tuple[int, int], StageAttempt] = field(default_factory=dict)
+    executors: dict[str, Executor] = field(default_factory=dict)
+    event_count: int = 0
+    duplicate_count: int = 0
+    late_count: int = 0
+
+    def tasks(self):
+        """Every task attempt of every stage attempt (seed tasks included)."""
+        for stage in self.stages.values():
+            yield from stage.tasks.values()
+        for job in self.jobs.values():
+            yield from job.seed_tasks.values()
+
+    def job_tasks(self, job: Job) -> list[Task]:
+        """The task attempts that ran for ``job``: its stages' attempts, or its seed tasks."""
+        if job.seed:
+            return list(job.seed_tasks.values())
+        return [task for stage in self.stages.values() if job.job_id in stage.job_ids
+                for task in stage.tasks.values()]
+
+    @property
+    def now(self) -> int | None:
+        """The reference time for things still running: the log's last update."""
+        return self.app.last_updated or self.app.end_time

@@ -1,0 +1,56 @@
+"""sparkhub's History Server JSON equals the real History Server's, field by field.
+
+The fast test compares with answers recorded from the real SHS 4.3 by make_eventlogs.py; the
+slow one starts the real SHS from the pyspark package and asks it live.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.loganalytics.history_server import running_history_server
+from tests.loganalytics.parity import capture_history_server, differences, sparkhub_answers
+
+COMPLETE = ["plain_mixed", "zstd_sql", "lz4_retries", "snappy_shuffle", "lzf_shuffle",
+            "rolling_zstd", "rolling_split", "cluster_executor_loss", "duplicate_stage_completed"]
+
+# For a log still being written, SHS times running things by its own clock at request time.
+OBSERVATION_TIME_FIELDS = ("lastUpdated", "lastUpdatedEpoch", "totalDuration", "duration")
+
+
+@pytest.mark.parametrize("scenario", COMPLETE)
+def test_every_answer_matches_the_recorded_history_server_answer(scenario, eventlog, shs_answers):
+    expected = shs_answers(scenario)
+
+    actual = sparkhub_answers(eventlog(scenario), expected)
+
+    assert differences(expected, actual, scenario) == []
+
+
+def test_an_inprogress_log_matches_the_history_server_except_its_clock(eventlog, shs_answers):
+    expected = shs_answers("plain_inprogress")
+
+    actual = sparkhub_answers(eventlog("plain_inprogress"), expected)
+
+    found = differences(expected, actual, "plain_inprogress")
+    unexplained = [d for d in found
+                   if not d.split(":")[0].endswith(OBSERVATION_TIME_FIELDS)]
+    assert unexplained == []
+    assert expected["application"]["attempts"][0]["completed"] is False
+    assert actual["jobs"][0]["status"] == "RUNNING"
+
+
+@pytest.mark.slow
+def test_the_live_history_server_from_pyspark_agrees_with_sparkhub(tmp_path, manifest, eventlog):
+    chosen = ["cluster_executor_loss", "lz4_retries", "rolling_zstd"]
+    logs = [eventlog(name) for name in chosen]
+
+    with running_history_server(logs, tmp_path) as shs:
+        shs.wait_for_applications({manifest[name]["app_id"] for name in chosen})
+        live = {name: capture_history_server(shs, manifest[name]["app_id"]) for name in chosen}
+
+    for name in chosen:
+        assert differences(live[name], sparkhub_answers(eventlog(name), live[name]), name) == []
+    assert json.dumps(live["cluster_executor_loss"]["stages"]).count('"FAILED"') >= 1
