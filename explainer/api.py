@@ -101,8 +101,25 @@ class ExplainView(APIView):
         )
 
 
+class StatusResponse(serializers.Serializer):
+    job_id = serializers.UUIDField()
+    status = serializers.ChoiceField(["pending", "finished", "failed"])
+    progress = serializers.IntegerField()
+    message = serializers.CharField()
+    error = serializers.CharField(required=False)
+    result = inline_serializer(
+        "ExplainResult",
+        {
+            "analysis": serializers.DictField(),
+            "explanation": serializers.DictField(),
+            "documentation": serializers.CharField(),
+        },
+        required=False,
+    )
+
+
 class StatusView(APIView):
-    @extend_schema(summary="Status and result of an explanation")
+    @extend_schema(summary="Status and result of an explanation", responses=StatusResponse)
     def get(self, request, job_id):
         submission = Submission.objects.filter(public_id=job_id).first()
         if submission is None:

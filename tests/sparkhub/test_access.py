@@ -164,3 +164,11 @@ def test_every_response_carries_a_request_id_for_log_correlation(client):
 
     assert response["X-Request-ID"] == "abc-123"
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
+
+
+def test_the_openapi_schema_generates_without_warnings():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())
