@@ -6,6 +6,7 @@ files on local disk, Spark local[*]); a bad value raises ImproperlyConfigured na
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -191,6 +192,8 @@ except SparkSettingsError as error:
     raise ImproperlyConfigured(str(error)) from None
 SPARK_EVENTLOG_DIR = SPARK.eventlog_dir
 DATA_ROOT = Path(env.str("DATA_ROOT") or VAR_DIR / "lake")
+# Pipelines read ${?DATA_ROOT} from the environment: give them sparkhub's default too.
+os.environ.setdefault("DATA_ROOT", str(DATA_ROOT))
 
 # --- Gemini ---------------------------------------------------------------------------------
 GEMINI_API_KEY = env.str("GEMINI_API_KEY")

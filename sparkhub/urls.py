@@ -6,6 +6,7 @@ from django_rq.urls import urlpatterns as rq_urlpatterns
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from explainer import api as explainer_api
+from lakehouse import api as lakehouse_api
 from sparkhub import api, views
 
 admin.site.site_header = "sparkhub admin"
@@ -44,6 +45,16 @@ urlpatterns = [
     path("explain/pyspark", explainer_api.ExplainView.as_view(), name="explain-pyspark"),
     path("status/<uuid:job_id>", explainer_api.StatusView.as_view(), name="explain-status"),
     path("loganalytics/", include("loganalytics.urls")),
+    path("", include("loganalytics.api_urls")),
     path("mlbench/", include("mlbench.urls")),
     path("lakehouse/", include("lakehouse.urls")),
+    path(
+        "api/lakehouse/pipelines/", lakehouse_api.PipelineListView.as_view(), name="api-pipelines"
+    ),
+    path(
+        "api/lakehouse/pipelines/<slug:name>/runs",
+        lakehouse_api.StartRunView.as_view(),
+        name="api-pipeline-run",
+    ),
+    path("api/lakehouse/runs/<int:pk>", lakehouse_api.RunStatusView.as_view(), name="api-run"),
 ]
