@@ -4,4 +4,7 @@ from django.apps import AppConfig
 class MlbenchConfig(AppConfig):
     name = "mlbench"
     verbose_name = "ML bench"
-    description = "Upload a dataset, run ML tasks on Spark MLlib and benchmark how they scale across worker counts."
+    description = (
+        "Upload a dataset, run ML tasks on Spark MLlib and benchmark how they scale "
+        "across worker counts."
+    )
