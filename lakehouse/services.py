@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lakehouse.models import Pipeline, PipelineRun, QualityResult, StepRun
 from sparkhub.queues import enqueue_run
-from sparkhub.runs import RunStatus
+from sparkhub.runs import RunError, RunStatus
 
 PREVIEW_ROWS = 20
 
@@ -25,7 +25,7 @@ class PipelineConfigError(ValueError):
         self.problems = problems
 
 
-class PipelineRunFailed(RuntimeError):
+class PipelineRunFailed(RunError):
     """A step failed; the run's report says which and why."""
 
 

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from sparkhub.views import app_placeholder
+from mlbench import views
 
 app_name = "mlbench"
 
 urlpatterns = [
-    path("", app_placeholder, {"app_label": "mlbench"}, name="index"),
+    path("", views.index, name="index"),
+    path("datasets/<int:pk>/", views.dataset_detail, name="dataset"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("<str:label>/<int:pk>/status", views.status_partial, name="status"),
 ]

@@ -107,8 +107,9 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
-        # A file, not memory, so RQ workers started by tests see the same test database.
-        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
+        # A file, not memory, so RQ workers started by tests see the same test database; one
+        # per test process, so two test runs on one machine never delete each other's.
+        "TEST": {"NAME": str(path.with_name(f"test_{os.getpid()}_{path.name}"))},
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN: no "database is locked" upgrade failures
             # when the web process and workers write at the same time.

@@ -40,6 +40,11 @@ ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
 
 
+class RunError(Exception):
+    """A failure whose message is written for the user (bad data, bad config): the row shows
+    the message alone, without a traceback."""
+
+
 class RunCancelled(Exception):
     """Raised inside a run's work when someone cancelled it; the row already says so."""
 
@@ -222,6 +227,9 @@ def execute_run(model: type[RunT], run_id: int, work: Callable[[RunT], str | Non
         except RunCancelled:
             log.info("%s was cancelled", run)
             return
+        except RunError as error:
+            run.mark_failed(str(error))
+            raise
         except Exception as error:
             run.mark_failed(f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}")
             raise

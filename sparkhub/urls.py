@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from explainer import api as explainer_api
 from lakehouse import api as lakehouse_api
+from mlbench import api as mlbench_api
 from sparkhub import api, views
 
 admin.site.site_header = "sparkhub admin"
@@ -47,6 +48,10 @@ urlpatterns = [
     path("loganalytics/", include("loganalytics.urls")),
     path("", include("loganalytics.api_urls")),
     path("mlbench/", include("mlbench.urls")),
+    path("api/files/upload", mlbench_api.FileUploadView.as_view(), name="api-file-upload"),
+    path("api/jobs", mlbench_api.JobListView.as_view(), name="api-jobs"),
+    path("api/jobs/<int:pk>", mlbench_api.JobDetailView.as_view(), name="api-job"),
+    path("api/jobs/<int:pk>/metrics", mlbench_api.JobMetricsView.as_view(), name="api-job-metrics"),
     path("lakehouse/", include("lakehouse.urls")),
     path(
         "api/lakehouse/pipelines/", lakehouse_api.PipelineListView.as_view(), name="api-pipelines"

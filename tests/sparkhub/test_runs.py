@@ -117,3 +117,19 @@ def test_a_running_run_without_heartbeat_is_failed_when_it_may_not_be_retried(se
     assert run.status == RunStatus.FAILED and "stopped responding" in run.error
     assert fresh.status == RunStatus.RUNNING
     assert recovered == [f"{run} failed"]
+
+
+@pytest.mark.django_db
+def test_an_error_meant_for_the_user_is_recorded_without_a_traceback():
+    from sparkhub.runs import RunError
+
+    run = WorkerCheckFactory()
+
+    def work(_):
+        raise RunError("Column 'amount' is not numeric: choose another label.")
+
+    with pytest.raises(RunError):
+        execute_run(WorkerCheck, run.pk, work)
+
+    run.refresh_from_db()
+    assert run.error == "Column 'amount' is not numeric: choose another label."
