@@ -89,28 +89,26 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def page(monkeypatch):
+    """A fresh headless Chromium page (Debian's package, never a downloaded browser).
+
+    Playwright's sync API runs an event loop in this thread while the test's own ORM calls stay
+    synchronous, so Django's async-safety guard stands down — only while the browser is open,
+    so subprocesses started by other tests never inherit that.
+    """
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(executable):
         pytest.fail("Chromium is missing: run `make chromium` (Debian's package).")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
         browser.close()
-
-
-@pytest.fixture
-def page(chromium, monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
-    # are still synchronous, so Django's async-safety guard stands down — for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def log_in(page, live_server, username: str, password: str = "pw-for-tests") -> None:
