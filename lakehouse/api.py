@@ -25,7 +25,7 @@ class StartRunRequest(serializers.Serializer):
         raise serializers.ValidationError('Give {"key": value} or ["key=value", …].')
 
 
-class RunSerializer(serializers.ModelSerializer):
+class PipelineRunSerializer(serializers.ModelSerializer):
     steps = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,7 +63,9 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class StartRunView(APIView):
-    @extend_schema(request=StartRunRequest, responses={202: RunSerializer}, summary="Start a run")
+    @extend_schema(
+        request=StartRunRequest, responses={202: PipelineRunSerializer}, summary="Start a run"
+    )
     def post(self, request, name: str):
         pipeline = Pipeline.objects.filter(name=name).first()
         if pipeline is None:
@@ -79,16 +81,16 @@ class StartRunView(APIView):
             )
         except PipelineConfigError as error:
             return Response({"config": error.problems}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(PipelineRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RunStatusView(APIView):
-    @extend_schema(responses=RunSerializer, summary="A run's status, steps and report")
+    @extend_schema(responses=PipelineRunSerializer, summary="A run's status, steps and report")
     def get(self, request, pk: int):
         run = PipelineRun.objects.filter(pk=pk).first()
         if run is None:
             return Response({"detail": "No such run."}, status=404)
-        return Response(RunSerializer(run).data)
+        return Response(PipelineRunSerializer(run).data)
 
 
 class PipelineListView(APIView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -101,7 +102,7 @@ class JobListView(APIView):
 
 
 class JobDetailView(APIView):
-    @extend_schema(responses=serializers.DictField(), summary="A job's status and results")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A job's status and results")
     def get(self, request, pk: int):
         job = BenchmarkJob.objects.filter(pk=pk).first()
         if job is None:
@@ -110,7 +111,7 @@ class JobDetailView(APIView):
 
 
 class JobMetricsView(APIView):
-    @extend_schema(responses=serializers.DictField(), summary="Times, speedup and efficiency")
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Times, speedup and efficiency")
     def get(self, request, pk: int):
         job = BenchmarkJob.objects.filter(pk=pk).first()
         if job is None:
