@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "sparkhub.runs.RunStatus",
+        "ExplainStatusEnum": ["pending", "finished", "failed"],
+    },
 }
 
 # --- Operations -----------------------------------------------------------------------------
