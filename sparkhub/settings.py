@@ -146,6 +146,8 @@ RQ_SHOW_ADMIN_LINK = True
 RUN_STALE_AFTER_SECONDS = env.int("RUN_STALE_AFTER_SECONDS", 60, minimum=2)
 RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", 10, minimum=1)
 WORKER_MAINTENANCE_SECONDS = env.int("WORKER_MAINTENANCE_SECONDS", 30, minimum=1)
+# Jobs the workers queue by themselves: name -> (task path, every N seconds).
+PERIODIC_JOBS: dict[str, tuple[str, int]] = {}
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"

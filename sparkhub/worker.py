@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 
 
 class SparkhubWorker(Worker):
-    """Every maintenance interval, also fail or re-queue runs whose worker died.
+    """Every maintenance interval, also fail or re-queue runs whose worker died, and offer the
+    periodic jobs (settings.PERIODIC_JOBS).
 
     rq only runs maintenance between jobs or when its blocking dequeue times out, and that
     time-out is the worker TTL minus 15 s; a TTL just above the interval keeps idle workers
@@ -28,12 +29,14 @@ class SparkhubWorker(Worker):
 
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
+        from sparkhub.periodic import enqueue_due_jobs
         from sparkhub.runs import recover_stale_runs
 
         try:
             recover_stale_runs()
+            enqueue_due_jobs()
         except Exception:
-            log.exception("Recovering orphaned runs failed; will try again next interval")
+            log.exception("Worker maintenance failed; will try again next interval")
         finally:
             # The next job is forked from this process: it must not inherit a DB connection.
             connections.close_all()
