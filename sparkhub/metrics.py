@@ -3,8 +3,10 @@ plus queue lengths and runs by status read fresh at scrape time."""
 
 from __future__ import annotations
 
+import importlib
 import os
 
+from django.apps import apps
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import REGISTRY, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -28,6 +30,16 @@ class RunsAndQueuesCollector:
         for name in QUEUE_NAMES:
             queued.add_metric([name], get_queue(name).count)
         yield queued
+        # Apps add their own figures with a metrics.collect() (lakehouse: rows per step).
+        for app in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{app.name}.metrics")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app.name}.metrics":
+                    raise
+                continue
+            if hasattr(module, "collect"):  # sparkhub.metrics itself is this module
+                yield from module.collect()
 
 
 def render_metrics() -> tuple[bytes, str]:

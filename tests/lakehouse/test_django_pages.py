@@ -162,3 +162,33 @@ def test_the_command_names_the_problem_in_a_broken_config(tmp_path, worker_env):
 
     assert done.returncode != 0
     assert "nowhere" in done.stderr
+
+
+def test_the_latest_runs_step_counts_are_prometheus_metrics(user_client):
+    from django.utils import timezone
+
+    from lakehouse.models import StepRun
+
+    run = PipelineRun.objects.create(
+        pipeline_name="returns", config="", status="succeeded", finished_at=timezone.now()
+    )
+    StepRun.objects.create(
+        run=run,
+        position=0,
+        name="write_silver",
+        type="write_parquet",
+        kind="sink",
+        status="succeeded",
+        rows_in=20,
+        rows_out=12,
+        rows_rejected=8,
+        duration_seconds=1.5,
+    )
+
+    body = user_client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+
+    assert (
+        'sparkhub_pipeline_step_rows{direction="rejected",pipeline="returns",step="write_silver"} 8.0'
+        in body
+    )
+    assert 'sparkhub_pipeline_step_seconds{pipeline="returns",step="write_silver"} 1.5' in body
