@@ -117,11 +117,6 @@ def metrics(request):
     return HttpResponse(body, content_type=content_type)
 
 
-def app_placeholder(request, app_label: str):
-    app = apps.get_app_config(app_label)
-    return render(request, "sparkhub/app_placeholder.html", {"app": app})
-
-
 def error_404(request, exception):
     return render(request, "404.html", status=404)
 
