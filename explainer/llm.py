@@ -148,6 +148,8 @@ def explain(files: dict[str, str], analysis: dict, config: GeminiConfig, *, sema
                     temperature=0.2,
                 ),
             )
+    except LLMError:
+        raise  # the concurrency cap, already worded for the page
     except errors.APIError as error:
         raise LLMError(f"Gemini answered {error.code}: {error.message or error.status}") from error
     except Exception as error:  # network errors, time-outs: the SDK raises httpx's own types

@@ -21,6 +21,8 @@ class Submission(TrackedRun):
     queue_name = "llm"
     task = "explainer.tasks.run_llm_explanation"
     retry_when_orphaned = True
+    # Lists never need these, and they can be megabytes.
+    HEAVY_FIELDS = ("files", "analysis", "documentation", "offline_explanation", "llm_explanation")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)

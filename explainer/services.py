@@ -23,6 +23,16 @@ MAX_FILES = 100
 MAX_TOTAL_BYTES = 2_000_000
 MAX_ZIP_BYTES = 20_000_000
 SEVERITIES = ("high", "medium", "low")
+ANALYSIS_FIELDS = [
+    "analysis",
+    "analyser_version",
+    "documentation",
+    "offline_explanation",
+    "parse_failed",
+    "high_findings",
+    "medium_findings",
+    "low_findings",
+]
 
 
 class SubmissionError(ValueError):
@@ -94,7 +104,12 @@ def llm_model_in_use() -> str:
 
 def submission_cache_key(files: dict[str, str], *, llm_model: str) -> str:
     payload = json.dumps(
-        {"files": sorted(files.items()), "analyser": ANALYSER_VERSION, "llm": llm_model}
+        {
+            "files": sorted(files.items()),
+            "analyser": ANALYSER_VERSION,
+            "llm": llm_model,
+            "disabled_rules": sorted(settings.EXPLAINER_DISABLED_RULES),
+        }
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -109,9 +124,15 @@ def submit_code(
     files = _validated(files)
     model = llm_model_in_use()
     key = submission_cache_key(files, llm_model=model)
-    # Only what the answer needs: the analysis JSON can be megabytes.
+    # A finished answer, or one still being written (identical code sent twice quickly must
+    # not pay Gemini twice); not one where Gemini failed, which deserves another try.
+    # Only what the answer needs is loaded: the analysis JSON can be megabytes.
     cached = (
-        Submission.objects.filter(cache_key=key, status=RunStatus.SUCCEEDED)
+        Submission.objects.filter(
+            cache_key=key,
+            status__in=[RunStatus.SUCCEEDED, RunStatus.QUEUED, RunStatus.RUNNING],
+            llm_error="",
+        )
         .only("pk", "public_id", "status")
         .order_by("-created_at")
         .first()
@@ -145,7 +166,8 @@ def reanalyse_submission(*, submission: Submission) -> Submission:
     """Run the current analyser again (after an upgrade or a settings change)."""
     with transaction.atomic():
         _apply_analysis(submission)
-        submission.save()
+        # Only the analysis: a worker may be writing Gemini's answer to this row right now.
+        submission.save(update_fields=ANALYSIS_FIELDS)
         submission.findings.all().delete()
         _store_findings(submission)
     return submission
@@ -188,6 +210,8 @@ def explain_with_llm(submission: Submission) -> str:
         django_rq.get_connection("llm"),
         f"gemini:{llm.key_fingerprint(config.api_key)}",
         config.max_concurrent,
+        # A slot outlives the longest call (every attempt timing out, plus back-off).
+        ttl=int(config.attempts * (config.timeout_seconds + 8) + 30),
     )
     try:
         answer = llm.explain(submission.files, submission.analysis, config, semaphore=semaphore)

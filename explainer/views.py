@@ -29,7 +29,9 @@ def index(request):
             if cached:
                 messages.info(request, "This exact code was analysed before: here is that result.")
             return redirect(submission)
-    history = Paginator(Submission.objects.select_related("requested_by"), 25)
+    history = Paginator(
+        Submission.objects.select_related("requested_by").defer(*Submission.HEAVY_FIELDS), 25
+    )
     page = history.get_page(request.GET.get("page"))
     return render(request, "explainer/submission_form.html", {"form": form, "page": page})
 

@@ -7,6 +7,7 @@ fails at start-up with a message that says which variable to fix.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -14,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
@@ -53,6 +55,17 @@ class Env:
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
+    def rate(self, name: str, default: str) -> str:
+        """A DRF throttle rate such as ``100/hour`` (DRF reads only the unit's first letter,
+        so ``60/month`` would silently mean per minute: refuse anything but these units)."""
+        value = self.str(name, default) or default
+        if not RATE.match(value):
+            raise ImproperlyConfigured(
+                f"{name} must look like 100/hour (units: s, sec, second, m, min, minute, h, "
+                f"hour, d, day), got {value!r}"
+            )
+        return value
+
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.str(name, default).lower() or default
         if value not in choices:
@@ -84,8 +97,11 @@ def parse_database_url(url: str, *, var_dir: Path) -> dict:
         options = dict(parse_qsl(parts.query))
         try:
             port = parts.port
+            conn_max_age = int(options.pop("conn_max_age", 60))
         except ValueError:
-            raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {url!r}") from None
+            raise ImproperlyConfigured(
+                f"DATABASE_URL has a bad port or conn_max_age: {url!r}"
+            ) from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -93,7 +109,7 @@ def parse_database_url(url: str, *, var_dir: Path) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }

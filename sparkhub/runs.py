@@ -245,9 +245,13 @@ def heartbeat(run: TrackedRun) -> Iterator[None]:
     def beat() -> None:
         try:
             while not stop.wait(interval):
-                type(run).objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+                try:
+                    type(run).objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a locked or dropped database: try again next beat
+                    log.warning("Heartbeat of %s failed; retrying", run, exc_info=True)
+                    connection.close()
         finally:
             connection.close()  # this thread's own connection
 

@@ -77,6 +77,8 @@ def recent_runs(limit: int = 20) -> list[TrackedRun]:
     """The newest runs of every app, newest first."""
     runs: list[TrackedRun] = []
     for model in tracked_run_models():
-        runs.extend(model.objects.select_related("requested_by").order_by("-created_at")[:limit])
+        heavy = getattr(model, "HEAVY_FIELDS", ())
+        recent = model.objects.select_related("requested_by").defer(*heavy)
+        runs.extend(recent.order_by("-created_at")[:limit])
     runs.sort(key=lambda run: run.created_at, reverse=True)
     return list(islice(runs, limit))

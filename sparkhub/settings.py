@@ -141,11 +141,18 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": timeout} for name, timeout in QUEUE_TIMEOUTS.items()
 }
 RQ = {"WORKER_CLASS": "sparkhub.worker.SparkhubWorker"}
-RQ_SHOW_ADMIN_LINK = True
+# django-rq's own admin pages check is_staff only; its dashboard is served (superuser-only)
+# at /admin/django_rq/ by sparkhub.urls instead.
+RQ_SHOW_ADMIN_LINK = False
 # A RUNNING run whose heartbeat is older than this is considered orphaned by a dead worker.
 RUN_STALE_AFTER_SECONDS = env.int("RUN_STALE_AFTER_SECONDS", 60, minimum=2)
 RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", 10, minimum=1)
 WORKER_MAINTENANCE_SECONDS = env.int("WORKER_MAINTENANCE_SECONDS", 30, minimum=1)
+if RUN_STALE_AFTER_SECONDS <= 2 * RUN_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RUN_STALE_AFTER_SECONDS must be more than twice RUN_HEARTBEAT_SECONDS, or live runs "
+        "would be taken for dead ones"
+    )
 # Jobs the workers queue by themselves: name -> (task path, every N seconds).
 PERIODIC_JOBS: dict[str, tuple[str, int]] = {}
 
@@ -237,9 +244,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": env.str("API_USER_RATE", "100000/hour") or "100000/hour",
-        "anon": env.str("API_ANON_RATE", "60/hour") or "60/hour",
-        "explain": env.str("EXPLAIN_RATE", "60/minute") or "60/minute",
+        "user": env.rate("API_USER_RATE", "100000/hour"),
+        "anon": env.rate("API_ANON_RATE", "60/hour"),
+        "explain": env.rate("EXPLAIN_RATE", "60/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -132,6 +132,11 @@ def start_spark_session(
     builder = SparkSession.builder.appName(app_name)
     if settings.remote:
         builder = builder.remote(settings.remote)
+        # Runtime settings still apply over Spark Connect (UTC, SPARK_CONF_*); the event log
+        # and master belong to the Connect server.
+        runtime = {"spark.sql.session.timeZone": "UTC", **settings.extra_conf, **(conf or {})}
+        for key, value in runtime.items():
+            builder = builder.config(key, value)
     else:
         settings.eventlog_dir.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)

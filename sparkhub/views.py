@@ -111,8 +111,14 @@ def metrics(request):
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(supplied, settings.METRICS_TOKEN):
             return HttpResponse("metrics need the bearer token\n", status=401)
-    elif request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
-        return HttpResponse("metrics are served to localhost only\n", status=403)
+    elif (
+        request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1")
+        or "HTTP_X_FORWARDED_FOR" in request.META  # a proxy on this host: not local at all
+        or settings.HTTPS
+    ):
+        return HttpResponse(
+            "metrics are served to localhost only (or set METRICS_TOKEN)\n", status=403
+        )
     body, content_type = render_metrics()
     return HttpResponse(body, content_type=content_type)
 

@@ -36,6 +36,7 @@ SETTINGS_VARIABLES = (
     "DATABRICKS_HOST",
     "MAX_UPLOAD_SIZE_MB",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATA_ROOT",
 )
 
 
@@ -156,6 +157,13 @@ def test_spark_conf_variables_pass_through_and_bad_ones_are_named(tmp_path):
         ({"TIME_ZONE": "Europe/Paris"}, "TIME_ZONE"),
         ({"MAX_UPLOAD_SIZE_MB": "lots"}, "MAX_UPLOAD_SIZE_MB"),
         ({"DATABRICKS_HOST": "adb-123.azuredatabricks.net"}, "DATABRICKS_HOST"),
+        ({"API_USER_RATE": "60/month"}, "API_USER_RATE"),
+        ({"EXPLAIN_RATE": "lots"}, "EXPLAIN_RATE"),
+        ({"RUN_STALE_AFTER_SECONDS": "10", "RUN_HEARTBEAT_SECONDS": "10"}, "RUN_STALE_AFTER"),
+        ({"RQ_SPARK_TIMEOUT": "0"}, "RQ_SPARK_TIMEOUT"),
+        ({"GEMINI_TIMEOUT_SECONDS": "soon"}, "GEMINI_TIMEOUT_SECONDS"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"DATABASE_URL": "postgres://u@h/db?conn_max_age=x"}, "DATABASE_URL"),
     ],
 )
 def test_a_bad_environment_value_stops_start_up_naming_the_variable(tmp_path, variables, named):
@@ -198,6 +206,60 @@ def test_every_variable_reaches_the_settings(tmp_path):
     assert (loaded["log"], loaded["gemini"], loaded["key"]) == ("json", "gemini-test", "k")
     assert loaded["upload"] == 7
     assert loaded["rq"]["URL"] == "redis://127.0.0.1:6379/3"
+
+
+def test_the_operational_variables_reach_the_settings_too(tmp_path):
+    code, out, err = settings_in_subprocess(
+        tmp_path,
+        "dict(timeouts=s.QUEUE_TIMEOUTS, beat=s.RUN_HEARTBEAT_SECONDS,"
+        " stale=s.RUN_STALE_AFTER_SECONDS, maint=s.WORKER_MAINTENANCE_SECONDS,"
+        " base=s.GEMINI_BASE_URL, gto=s.GEMINI_TIMEOUT_SECONDS,"
+        " cap=s.GEMINI_MAX_CONCURRENT, rates=s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'],"
+        " token=s.METRICS_TOKEN, otel=s.OTEL_EXPORTER_OTLP_ENDPOINT, csrf=s.CSRF_TRUSTED_ORIGINS,"
+        " hsts=s.SECURE_HSTS_SECONDS, level=s.LOG_LEVEL, lake=str(s.DATA_ROOT),"
+        " off=sorted(s.EXPLAINER_DISABLED_RULES),"
+        " key=s.STORAGES['default']['OPTIONS']['access_key'],"
+        " secret=s.STORAGES['default']['OPTIONS']['secret_key'])",
+        RQ_DEFAULT_TIMEOUT="11",
+        RQ_LLM_TIMEOUT="22",
+        RQ_SPARK_TIMEOUT="33",
+        RUN_HEARTBEAT_SECONDS="3",
+        RUN_STALE_AFTER_SECONDS="9",
+        WORKER_MAINTENANCE_SECONDS="4",
+        GEMINI_BASE_URL="http://127.0.0.1:9999",
+        GEMINI_TIMEOUT_SECONDS="7",
+        GEMINI_MAX_CONCURRENT="2",
+        API_USER_RATE="5/min",
+        API_ANON_RATE="1/day",
+        EXPLAIN_RATE="3/second",
+        METRICS_TOKEN="m",
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://c:4318",
+        CSRF_TRUSTED_ORIGINS="https://hub.example",
+        SPARKHUB_HTTPS="true",
+        SECURE_HSTS_SECONDS="600",
+        LOG_LEVEL="warning",
+        DATA_ROOT="/srv/lake",
+        EXPLAINER_DISABLED_RULES="ap-d05, AP-IO02",
+        S3_BUCKET="b",
+        AWS_ACCESS_KEY_ID="AK",
+        AWS_SECRET_ACCESS_KEY="SK",
+    )
+    assert code == 0, err
+    loaded = json.loads(out)
+
+    assert loaded["timeouts"] == {"default": 11, "llm": 22, "spark": 33}
+    assert (loaded["beat"], loaded["stale"], loaded["maint"]) == (3, 9, 4)
+    assert (loaded["base"], loaded["gto"], loaded["cap"]) == ("http://127.0.0.1:9999", 7, 2)
+    assert loaded["rates"] == {"user": "5/min", "anon": "1/day", "explain": "3/second"}
+    assert (loaded["token"], loaded["otel"]) == ("m", "http://c:4318")
+    assert (loaded["csrf"], loaded["hsts"], loaded["level"]) == (
+        ["https://hub.example"],
+        600,
+        "WARNING",
+    )
+    assert loaded["lake"] == "/srv/lake"
+    assert loaded["off"] == ["AP-D05", "AP-IO02"]
+    assert (loaded["key"], loaded["secret"]) == ("AK", "SK")
 
 
 def test_with_no_variables_sparkhub_uses_the_embedded_defaults(tmp_path):

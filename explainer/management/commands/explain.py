@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{name}: no such file")
             try:
-                files[path.name] = path.read_text(encoding="utf-8-sig")
+                files[name] = path.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError as error:
                 raise CommandError(f"{name}: not UTF-8 text ({error.reason})") from None
         document = analyse(files, disabled_rules=settings.EXPLAINER_DISABLED_RULES)
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(narrate(document))
             if options["llm"] and document["llm"].get("summary"):
                 self.stdout.write("\nGemini:\n" + document["llm"]["summary"])
+            elif options["llm"]:
+                self.stderr.write(f"No Gemini explanation: {document['llm']['error']}")
         code = exit_status(document, options["fail_on"])
         if code:
             sys.exit(code)
