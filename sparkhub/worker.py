@@ -1,42 +1,46 @@
-"""The RQ worker class sparkhub runs: rq's Worker plus recovery of orphaned runs."""
+"""The RQ worker class sparkhub runs: rq's Worker plus a maintenance thread."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection
 from rq import Worker
 
 log = logging.getLogger(__name__)
 
 
 class SparkhubWorker(Worker):
-    """Every maintenance interval, also fail or re-queue runs whose worker died, and offer the
+    """Every WORKER_MAINTENANCE_SECONDS, fail or re-queue runs whose worker died and offer the
     periodic jobs (settings.PERIODIC_JOBS).
 
-    rq only runs maintenance between jobs or when its blocking dequeue times out, and that
-    time-out is the worker TTL minus 15 s; a TTL just above the interval keeps idle workers
-    checking on schedule.
+    This runs in a thread of the worker's main process, not in rq's own maintenance hook: rq
+    only runs that between jobs, so with every worker busy on a long Spark job an orphaned run
+    would wait for hours.
     """
 
-    def __init__(self, *args, **kwargs):
-        interval = settings.WORKER_MAINTENANCE_SECONDS
-        kwargs["maintenance_interval"] = interval
-        # rqworker always passes its own --worker-ttl (420 s); ours must win to wake up in time.
-        kwargs["worker_ttl"] = interval + 15
-        super().__init__(*args, **kwargs)
+    def work(self, *args, **kwargs):
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self._maintain, args=(stop,), name="sparkhub-maintenance", daemon=True
+        )
+        thread.start()
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            stop.set()
 
-    def run_maintenance_tasks(self):
-        super().run_maintenance_tasks()
+    def _maintain(self, stop: threading.Event) -> None:
         from sparkhub.periodic import enqueue_due_jobs
         from sparkhub.runs import recover_stale_runs
 
-        try:
-            recover_stale_runs()
-            enqueue_due_jobs()
-        except Exception:
-            log.exception("Worker maintenance failed; will try again next interval")
-        finally:
-            # The next job is forked from this process: it must not inherit a DB connection.
-            connections.close_all()
+        while not stop.wait(settings.WORKER_MAINTENANCE_SECONDS):
+            try:
+                recover_stale_runs()
+                enqueue_due_jobs()
+            except Exception:
+                log.exception("Worker maintenance failed; will try again next interval")
+            finally:
+                connection.close()  # this thread's own connection; a fresh one next time

@@ -144,3 +144,24 @@ def test_cancelling_a_running_run_from_the_page_stops_its_job(worker_env, client
     check.refresh_from_db()
     assert check.status == RunStatus.CANCELLED
     assert check.result == {}
+
+
+def test_a_killed_run_is_recovered_even_while_every_live_worker_is_busy(worker_env):
+    env = {**worker_env, **RECOVERY}
+    orphan = start_worker_check(queue="default", hold_seconds=60)
+    doomed = manage("rqworker", "default", env=env)
+    try:
+        assert wait_for(lambda: status_of(orphan) == RunStatus.RUNNING, timeout=60)
+    finally:
+        kill_tree(doomed)
+    busy = start_worker_check(queue="default", hold_seconds=40)
+
+    rescuer = manage("rqworker", "default", env=env)
+    try:
+        assert wait_for(lambda: status_of(busy) == RunStatus.RUNNING, timeout=60)
+        recovered = wait_for(lambda: status_of(orphan) != RunStatus.RUNNING, timeout=30)
+        still_busy = status_of(busy) == RunStatus.RUNNING
+    finally:
+        kill_tree(rescuer)
+    assert recovered, "the orphaned run stayed RUNNING while the only worker was busy"
+    assert still_busy
