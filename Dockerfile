@@ -33,7 +33,7 @@ RUN mkdir -p "$SPARKHUB_VAR_DIR" \
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["curl", "-fsS", "http://127.0.0.1:8000/healthz"]
+    CMD ["/app/deploy/entrypoint.sh", "health"]
 
 ENTRYPOINT ["tini", "--", "/app/deploy/entrypoint.sh"]
 CMD ["web"]

@@ -53,7 +53,7 @@ class RequestContextMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         # The route pattern, not the path, keeps label cardinality bounded.
-        route = (match.route or "/") if match else "unmatched"
+        route = (match.route or "/") if match else getattr(request, "metrics_route", "unmatched")
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
         response["X-Request-ID"] = request_id

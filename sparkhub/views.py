@@ -8,8 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -75,31 +74,6 @@ def worker_check_start(request):
         queue=queue, with_spark=request.POST.get("with_spark") == "on", requested_by=request.user
     )
     return redirect("run-detail", label="sparkhub.workercheck", pk=check.pk)
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    """Liveness for load balancers: the database and Redis both answer."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:  # report, never raise: this page must always answer
-        checks["database"] = f"error: {type(error).__name__}"
-    try:
-        import django_rq
-
-        django_rq.get_connection("default").ping()
-        checks["redis"] = "ok"
-    except Exception as error:
-        checks["redis"] = f"error: {type(error).__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
-    )
 
 
 @login_not_required

@@ -172,3 +172,24 @@ def test_the_openapi_schema_generates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())
+
+
+def test_healthz_answers_a_local_probe_whatever_allowed_hosts_say(client, settings):
+    settings.ALLOWED_HOSTS = ["sparkhub.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+
+    assert response.status_code == 200
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # others still refused
+
+
+def test_the_healthcheck_command_reports_database_and_redis():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("healthcheck", stdout=out)
+
+    assert out.getvalue().strip() == '{"database": "ok", "redis": "ok"}'
