@@ -12,9 +12,6 @@ class SparkhubConfig(AppConfig):
         from sparkhub.observability import clear_correlation_id
 
         request_finished.connect(clear_correlation_id, dispatch_uid="sparkhub-correlation-id")
-        if settings.USE_EMBEDDED_REDIS:
-            # Idempotent and guarded by a file lock: whichever process needs Redis first starts it.
-            settings.EMBEDDED_REDIS.ensure_running()
         if settings.OTEL_EXPORTER_OTLP_ENDPOINT:
             from sparkhub.observability import configure_tracing
 

@@ -21,11 +21,25 @@ from sparkhub.runs import TrackedRun
 log = logging.getLogger(__name__)
 
 QUEUE_NAMES = tuple(settings.QUEUE_TIMEOUTS)
+_redis_checked = False
+
+
+def ensure_redis() -> None:
+    """Start the embedded Redis when this process first needs Redis (REDIS_URL unset).
+
+    Lazy on purpose: commands that never touch Redis (explain, check, migrate) must not leave
+    a server behind. Idempotent and guarded by a file lock across processes.
+    """
+    global _redis_checked
+    if settings.USE_EMBEDDED_REDIS and not _redis_checked:
+        settings.EMBEDDED_REDIS.ensure_running()
+    _redis_checked = True
 
 
 def get_queue(name: str):
     if name not in settings.QUEUE_TIMEOUTS:
         raise ValueError(f"unknown queue {name!r}; sparkhub has {', '.join(QUEUE_NAMES)}")
+    ensure_redis()
     return django_rq.get_queue(name)
 
 
@@ -54,7 +68,7 @@ def enqueue_run(run: TrackedRun, task: str | None = None) -> str:
 
 
 def job_is_known(job_id: str) -> bool:
-    return bool(job_id) and Job.exists(job_id, connection=django_rq.get_connection("default"))
+    return bool(job_id) and Job.exists(job_id, connection=get_queue("default").connection)
 
 
 def cancel_run(run: TrackedRun) -> bool:
@@ -64,7 +78,7 @@ def cancel_run(run: TrackedRun) -> bool:
     job_id = run.job_id
 
     def stop_job() -> None:
-        connection = django_rq.get_connection("default")
+        connection = get_queue("default").connection
         try:
             job = Job.fetch(job_id, connection=connection)
         except NoSuchJobError:

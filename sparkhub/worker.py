@@ -21,6 +21,12 @@ class SparkhubWorker(Worker):
     would wait for hours.
     """
 
+    def __init__(self, *args, **kwargs):
+        from sparkhub.queues import ensure_redis
+
+        ensure_redis()  # before rq's first command on the connection
+        super().__init__(*args, **kwargs)
+
     def work(self, *args, **kwargs):
         stop = threading.Event()
         thread = threading.Thread(

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sparkhub.settings")
 application = get_wsgi_application()
+
+from sparkhub.queues import ensure_redis  # noqa: E402  (needs the settings loaded above)
+
+ensure_redis()  # the web process throttles and enqueues through Redis from its first request

@@ -36,6 +36,13 @@ def spark(tmp_path_factory):
     started.session.stop()
 
 
+def pytest_sessionstart(session):
+    # Tests talk to Redis directly (cache, queues): start the embedded one if that is in use.
+    from sparkhub.queues import ensure_redis
+
+    ensure_redis()
+
+
 def pytest_collection_modifyitems(items):
     # A test that asks for the shared session is a Spark test, whether or not it says so.
     for item in items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -66,3 +67,24 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
     assert done.returncode != 0
     assert "no such file" in done.stderr
+
+
+def test_explain_starts_no_redis_or_any_other_process_that_outlives_it(tmp_path):
+    from tests.sparkhub.helpers import processes_mentioning
+
+    var = tmp_path / "var"
+    path = tmp_path / "job.py"
+    path.write_text(JOB)
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "explain", str(path)],
+        cwd=REPO,
+        env={**env, "SPARKHUB_VAR_DIR": str(var)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert processes_mentioning(str(var)) == []
