@@ -132,20 +132,25 @@ def test_the_history_lists_submissions_with_their_worst_findings(user_client):
     assert "Orders job" in page and "1 high" in page
 
 
-def test_admin_filters_by_rule_and_re_analyses(client, settings):
+def test_admin_filters_by_rule_and_severity_and_re_analyses(client, settings):
     settings.GEMINI_API_KEY = ""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    submission, _ = submit_code(files={"main.py": JOB}, title="Orders")
-    Finding.objects.filter(submission=submission).delete()
+    flagged, _ = submit_code(files={"main.py": JOB}, title="Flagged job")
+    clean, _ = submit_code(files={"main.py": "x = 1\n"}, title="Clean job")
 
-    listing = client.get("/admin/explainer/submission/?rule=AP-D01")
+    by_rule = client.get("/admin/explainer/submission/?rule=AP-D01").content.decode()
+    by_high = client.get("/admin/explainer/submission/?worst=high").content.decode()
+    no_findings = client.get("/admin/explainer/submission/?worst=none").content.decode()
+    Finding.objects.filter(submission=flagged).delete()
     client.post(
         "/admin/explainer/submission/",
-        {"action": "reanalyse", "_selected_action": [submission.pk]},
+        {"action": "reanalyse", "_selected_action": [flagged.pk]},
     )
 
-    assert listing.status_code == 200
-    assert Finding.objects.filter(submission=submission, rule="AP-D01").exists()
+    assert "Flagged job" in by_rule and "Clean job" not in by_rule
+    assert "Flagged job" in by_high and "Clean job" not in by_high
+    assert "Clean job" in no_findings and "Flagged job" not in no_findings
+    assert Finding.objects.filter(submission=flagged, rule="AP-D01").exists()
 
 
 def test_names_from_user_code_are_escaped_everywhere_on_the_page(user_client):
