@@ -1,0 +1,235 @@
+"""Log analytics JSON API: the seed endpoints and a Spark History Server compatible read API.
+
+Seed: ``POST /logs/ingest``, ``GET /analytics/jobs/{id}``, ``GET /analytics/summary``.
+History Server: ``GET /api/v1/applications/...`` with SHS field names, dates and semantics,
+computed from the stored events, so tools written for the History Server work here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loganalytics import eventlog
+from loganalytics.eventlog import EventLogError
+from loganalytics.models import SparkApplication
+from loganalytics.services import (
+    IngestRejected,
+    find_job,
+    ingest_events,
+    ingest_task_status,
+    spark_job_result,
+    summary_for_day,
+)
+from loganalytics.store import application_model
+
+
+class IngestView(APIView):
+    # Listeners post at the rate Spark emits events; a request-rate throttle would drop events
+    # (lose data) rather than protect anything, so ingest is authenticated but not throttled.
+    throttle_classes: list = []
+
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT, "application/x-ndjson": OpenApiTypes.STR},
+        responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("app_id", str, description="application for id-less events")],
+        summary="Ingest Spark listener events (one, a JSON array, or NDJSON)",
+    )
+    def post(self, request):
+        # The raw body: the engine splits arrays and NDJSON itself, and DRF's JSON parser
+        # would refuse NDJSON.
+        try:
+            batch = ingest_events(
+                body=request.body,
+                app_id=request.query_params.get("app_id") or None,
+                requested_by=request.user,
+            )
+        except IngestRejected as error:
+            return Response(
+                {
+                    "status": "rejected",
+                    "error": error.reason,
+                    "field": error.field,
+                    "errors": error.errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except EventLogError as error:
+            return Response(
+                {"status": "rejected", "error": error.reason, "field": error.field},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        body = {"status": "received", "task_id": str(batch.task_id)}
+        if batch.errors:
+            body["errors"] = batch.errors
+            body["accepted"] = batch.events_received - len(batch.errors)
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class JobAnalyticsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("app_id", str, description="for a Spark job id")],
+        responses=OpenApiTypes.OBJECT,
+        summary="An ingest task's status and result, or a Spark job's analytics",
+    )
+    def get(self, request, job_id: str):
+        try:
+            task_id = uuid.UUID(job_id)
+        except ValueError:
+            task_id = None
+        if task_id is not None:
+            answer = ingest_task_status(task_id)
+            if answer is None:
+                return Response({"detail": "No such task."}, status=status.HTTP_404_NOT_FOUND)
+            return Response(answer)
+        result = spark_job_result(job_id=job_id, app_id=request.query_params.get("app_id"))
+        if result is None:
+            return Response({"detail": "No such job."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(result)
+
+
+class SummaryView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, required=True, description="YYYY-MM-DD")],
+        responses=OpenApiTypes.OBJECT,
+        summary="Jobs submitted on one day (UTC) and their totals",
+    )
+    def get(self, request):
+        try:
+            day = date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError:
+            return Response(
+                {"date": ["Give the day as date=YYYY-MM-DD."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(summary_for_day(day))
+
+
+# ------------------------------------------------------------------------ History Server API
+
+
+def shs_schema(operation_id: str, summary: str):
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            responses=OpenApiTypes.OBJECT,
+            summary=f"{summary} (History Server shape)",
+            tags=["history-server"],
+        )
+    )
+
+
+def _not_found(what: str) -> Response:
+    return Response({"detail": what}, status=status.HTTP_404_NOT_FOUND)
+
+
+class HistoryServerView(APIView):
+    """Base: resolves ``app_id`` to its model, or answers 404 like the History Server."""
+
+    def get(self, request, app_id: str, **kwargs):
+        application = SparkApplication.objects.filter(app_id=app_id).first()
+        if application is None:
+            return _not_found(f"unknown app: {app_id}")
+        return self.answer(request, application_model(application), **kwargs)
+
+    def answer(self, request, model, **kwargs) -> Response:
+        raise NotImplementedError
+
+
+@shs_schema("shs_applications", "Applications")
+class ApplicationListView(APIView):
+    def get(self, request):
+        applications = SparkApplication.objects.order_by("-started_at")
+        wanted = request.query_params.get("status", "").lower()
+        if wanted == "running":
+            applications = applications.filter(ended_at__isnull=True)
+        elif wanted == "completed":
+            applications = applications.filter(ended_at__isnull=False)
+        limit = request.query_params.get("limit", "")
+        if limit.isdigit():
+            applications = applications[: int(limit)]
+        models = [application_model(application) for application in applications]
+        return Response(eventlog.to_shs_applications(models))
+
+
+@shs_schema("shs_application", "One application")
+class ApplicationView(HistoryServerView):
+    def answer(self, request, model):
+        return Response(eventlog.to_shs_application(model))
+
+
+@shs_schema("shs_jobs", "An application's jobs")
+class JobListView(HistoryServerView):
+    def answer(self, request, model):
+        return Response(eventlog.to_shs_jobs(model, request.query_params.get("status")))
+
+
+@shs_schema("shs_job", "One job")
+class JobView(HistoryServerView):
+    def answer(self, request, model, job_id: str):
+        job = find_job(model, job_id)
+        if job is None:
+            return _not_found(f"unknown job: {job_id}")
+        return Response(eventlog.to_shs_job(job))
+
+
+@shs_schema("shs_stages", "Every stage attempt")
+class StageListView(HistoryServerView):
+    def answer(self, request, model):
+        return Response(eventlog.to_shs_stages(model, request.query_params.get("status")))
+
+
+@shs_schema("shs_stage", "Every attempt of one stage, with tasks")
+class StageView(HistoryServerView):
+    def answer(self, request, model, stage_id: int):
+        attempts = eventlog.to_shs_stage_attempts(model, stage_id)
+        if not attempts:
+            return _not_found(f"unknown stage: {stage_id}")
+        return Response(attempts)
+
+
+@shs_schema("shs_stage_attempt", "One stage attempt, with tasks")
+class StageAttemptView(HistoryServerView):
+    def answer(self, request, model, stage_id: int, attempt_id: int):
+        stage = eventlog.to_shs_stage_attempt(model, stage_id, attempt_id)
+        if stage is None:
+            return _not_found(f"unknown attempt {attempt_id} of stage {stage_id}")
+        return Response(stage)
+
+
+@shs_schema("shs_task_summary", "Task metric quantiles of a stage attempt")
+class TaskSummaryView(HistoryServerView):
+    def answer(self, request, model, stage_id: int, attempt_id: int):
+        quantiles = request.query_params.get("quantiles")
+        try:
+            wanted = tuple(float(q) for q in quantiles.split(",")) if quantiles else None
+        except ValueError:
+            return Response({"detail": "quantiles must be numbers like 0.05,0.5,0.95"}, 400)
+        if wanted is not None and not all(0 <= q <= 1 for q in wanted):
+            return Response({"detail": "quantiles must lie between 0 and 1"}, 400)
+        if wanted is None:
+            summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id)
+        else:
+            summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id, wanted)
+        if summary is None:
+            return _not_found(f"no finished task in attempt {attempt_id} of stage {stage_id}")
+        return Response(summary)
+
+
+@shs_schema("shs_executors", "Active executors")
+class ExecutorListView(HistoryServerView):
+    include_dead = False
+
+    def answer(self, request, model):
+        return Response(eventlog.to_shs_executors(model, include_dead=self.include_dead))
+
+
+@shs_schema("shs_all_executors", "Every executor, removed ones too")
+class AllExecutorListView(ExecutorListView):
+    include_dead = True
