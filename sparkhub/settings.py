@@ -154,7 +154,13 @@ if RUN_STALE_AFTER_SECONDS <= 2 * RUN_HEARTBEAT_SECONDS:
         "would be taken for dead ones"
     )
 # Jobs the workers queue by themselves: name -> (task path, every N seconds).
-PERIODIC_JOBS: dict[str, tuple[str, int]] = {}
+PERIODIC_JOBS: dict[str, tuple[str, int]] = {
+    # Every Spark run sparkhub starts writes here; log analytics picks the logs up by itself.
+    "watch-eventlogs": (
+        "loganalytics.tasks.watch_eventlog_dir",
+        env.int("EVENTLOG_WATCH_SECONDS", 30, minimum=5),
+    ),
+}
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"

@@ -73,3 +73,29 @@ def test_a_log_renamed_when_its_application_ends_is_followed_not_read_again(tmp_
     assert renamed == ["unchanged local-1795304375874 (0 new events)"]
     assert again == []
     assert SparkApplication.objects.get().source_path == str(finished)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_watch_job_imports_new_logs_and_runs_one_scanner_at_a_time(settings, tmp_path):
+    import shutil
+
+    import django_rq
+
+    from loganalytics.models import SparkApplication
+    from loganalytics.tasks import watch_eventlog_dir
+    from tests.loganalytics.conftest import EVENTLOGS
+
+    settings.SPARK_EVENTLOG_DIR = tmp_path
+    source = next(p for p in sorted(EVENTLOGS.iterdir()) if p.is_file() and p.suffix == "")
+    shutil.copy(source, tmp_path / source.name)
+    lock = django_rq.get_connection("default").lock("sparkhub:lock:watch-eventlogs", timeout=60)
+
+    assert lock.acquire(blocking=False)
+    try:
+        assert watch_eventlog_dir() == []  # someone else is scanning
+    finally:
+        lock.release()
+    changed = watch_eventlog_dir()
+
+    assert len(changed) == 1
+    assert SparkApplication.objects.filter(source_path__startswith=str(tmp_path)).count() == 1
