@@ -24,8 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-COLUMNS = ["return_id", "order_id", "sku", "return_reason", "amount", "return_date",
-           "customer_id"]
+COLUMNS = ["return_id", "order_id", "sku", "return_reason", "amount", "return_date", "customer_id"]
 
 
 def hand_written(spark, input_glob: str, lake: Path) -> None:
@@ -34,20 +33,23 @@ def hand_written(spark, input_glob: str, lake: Path) -> None:
     from pyspark.sql import functions as F
 
     raw = (
-        spark.read.option("header", True).csv(input_glob)
+        spark.read.option("header", True)
+        .csv(input_glob)
         .withColumn("source_file", F.col("_metadata.file_path"))
         .withColumn("ingested_at", F.current_timestamp())
         .cache()
     )
     raw.write.mode("overwrite").parquet(str(lake / "bronze/returns_raw"))
 
-    trimmed = raw.withColumns({
-        c: F.when(F.trim(c) == "", None).otherwise(F.trim(c)) for c in [*COLUMNS, "source_file"]
-    })
-    clean = trimmed.withColumns({
-        "sku": F.upper("sku"),
-        "return_reason": F.coalesce(F.lower("return_reason"), F.lit("unknown")),
-    })
+    trimmed = raw.withColumns(
+        {c: F.when(F.trim(c) == "", None).otherwise(F.trim(c)) for c in [*COLUMNS, "source_file"]}
+    )
+    clean = trimmed.withColumns(
+        {
+            "sku": F.upper("sku"),
+            "return_reason": F.coalesce(F.lower("return_reason"), F.lit("unknown")),
+        }
+    )
     amount = F.expr("try_cast(amount as decimal(12,2))")
     date = F.expr("try_to_date(return_date, 'yyyy-MM-dd')")
     reason = (
@@ -60,24 +62,40 @@ def hand_written(spark, input_glob: str, lake: Path) -> None:
         .when(amount < 0, "negative_amount")
     )
     classified = clean.withColumn("reject_reason", reason).cache()
-    valid = classified.filter("reject_reason is null").drop("reject_reason").withColumns(
-        {"amount": amount, "return_date": date}
+    valid = (
+        classified.filter("reject_reason is null")
+        .drop("reject_reason")
+        .withColumns({"amount": amount, "return_date": date})
     )
     window = Window.partitionBy("return_id").orderBy(
-        F.col("return_date").desc_nulls_last(), F.col("amount").desc_nulls_last(),
+        F.col("return_date").desc_nulls_last(),
+        F.col("amount").desc_nulls_last(),
         F.col("order_id").asc_nulls_last(),
     )
     ranked = valid.withColumn("rank", F.row_number().over(window)).cache()
     silver = ranked.filter("rank = 1").drop("rank")
-    (silver.select(*COLUMNS).repartition("return_date").write.mode("overwrite")
-     .partitionBy("return_date").parquet(str(lake / "silver/returns")))
+    (
+        silver.select(*COLUMNS)
+        .repartition("return_date")
+        .write.mode("overwrite")
+        .partitionBy("return_date")
+        .parquet(str(lake / "silver/returns"))
+    )
 
-    duplicates = ranked.filter("rank > 1").drop("rank").withColumn(
-        "reject_reason", F.lit("duplicate_return_id"))
+    duplicates = (
+        ranked.filter("rank > 1")
+        .drop("rank")
+        .withColumn("reject_reason", F.lit("duplicate_return_id"))
+    )
     rejected = classified.filter("reject_reason is not null")
     quarantine = rejected.unionByName(
-        duplicates.withColumns({"amount": F.col("amount").cast("string"),
-                                "return_date": F.col("return_date").cast("string")}))
+        duplicates.withColumns(
+            {
+                "amount": F.col("amount").cast("string"),
+                "return_date": F.col("return_date").cast("string"),
+            }
+        )
+    )
     quarantine.write.mode("overwrite").parquet(str(lake / "quarantine/returns"))
 
     gold = silver.groupBy("sku", "return_reason").agg(
@@ -93,8 +111,11 @@ def hand_written(spark, input_glob: str, lake: Path) -> None:
 def framework(spark, input_glob: str, lake: Path, *extra: str) -> dict:
     from lakehouse.engine import run_pipeline
 
-    report = run_pipeline("returns", spark=spark, overrides=[
-        f"lake.root={lake}", f"returns.input_path={input_glob}", *extra])
+    report = run_pipeline(
+        "returns",
+        spark=spark,
+        overrides=[f"lake.root={lake}", f"returns.input_path={input_glob}", *extra],
+    )
     if report["status"] != "succeeded":
         raise SystemExit(f"framework run failed: {report['error']}")
     return report
@@ -202,38 +223,50 @@ def bench_size(spark, rows: int, work: Path, repeats: int) -> dict:
             lake = work / f"lake-{name}"
             shutil.rmtree(lake, ignore_errors=True)
             if name == "hand_written":
-                runs[name].append(measure(clock, lambda lake=lake: hand_written(spark, input_glob,
-                                                                                lake)))
+                runs[name].append(
+                    measure(clock, lambda lake=lake: hand_written(spark, input_glob, lake))
+                )
             else:
-                runs[name].append(measure(clock, lambda lake=lake: framework(spark, input_glob,
-                                                                             lake)))
+                runs[name].append(
+                    measure(clock, lambda lake=lake: framework(spark, input_glob, lake))
+                )
     silver_files = count_files(work / "lake-framework/silver/returns")
     silver_rows = spark.read.parquet(str(work / "lake-framework/silver/returns")).count()
     hand_rows = spark.read.parquet(str(work / "lake-hand_written/silver/returns")).count()
 
     unpartitioned_lake = work / "lake-no-repartition"
     shutil.rmtree(unpartitioned_lake, ignore_errors=True)
-    no_repartition = measure(clock, lambda: framework(
-        spark, input_glob, unpartitioned_lake, "steps.write_silver.repartition=false"))
+    no_repartition = measure(
+        clock,
+        lambda: framework(
+            spark, input_glob, unpartitioned_lake, "steps.write_silver.repartition=false"
+        ),
+    )
     no_repartition_files = count_files(unpartitioned_lake / "silver/returns")
 
     result = {"rows": rows, "generate_seconds": round(generated, 2), "runs": {}}
     for name, measured in runs.items():
         wall = statistics.median(m[0] for m in measured)
         cpu = statistics.median(m[1] for m in measured)
-        result["runs"][name] = {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                                "rows_per_second": round(rows / wall),
-                                "all_wall_seconds": [round(m[0], 2) for m in measured]}
+        result["runs"][name] = {
+            "wall_seconds": round(wall, 2),
+            "cpu_seconds": round(cpu, 2),
+            "rows_per_second": round(rows / wall),
+            "all_wall_seconds": [round(m[0], 2) for m in measured],
+        }
     hand, frame = result["runs"]["hand_written"], result["runs"]["framework"]
     result["framework_overhead_pct"] = {
         "wall": round(100 * (frame["wall_seconds"] / hand["wall_seconds"] - 1), 1),
         "cpu": round(100 * (frame["cpu_seconds"] / hand["cpu_seconds"] - 1), 1),
     }
-    result["silver"] = {"rows_framework": silver_rows, "rows_hand_written": hand_rows,
-                        "files_with_repartition": silver_files,
-                        "files_without_repartition": no_repartition_files,
-                        "wall_seconds_without_repartition": round(no_repartition[0], 2),
-                        "cpu_seconds_without_repartition": round(no_repartition[1], 2)}
+    result["silver"] = {
+        "rows_framework": silver_rows,
+        "rows_hand_written": hand_rows,
+        "files_with_repartition": silver_files,
+        "files_without_repartition": no_repartition_files,
+        "wall_seconds_without_repartition": round(no_repartition[0], 2),
+        "cpu_seconds_without_repartition": round(no_repartition[1], 2),
+    }
     try:
         import duckdb  # noqa: F401
     except ImportError:
@@ -242,8 +275,11 @@ def bench_size(spark, rows: int, work: Path, repeats: int) -> dict:
         duck_lake = work / "lake-duckdb"
         shutil.rmtree(duck_lake, ignore_errors=True)
         wall, cpu = measure(CpuClock(), lambda: duckdb_version(input_glob, duck_lake))
-        result["duckdb"] = {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                            "rows_per_second": round(rows / wall)}
+        result["duckdb"] = {
+            "wall_seconds": round(wall, 2),
+            "cpu_seconds": round(cpu, 2),
+            "rows_per_second": round(rows / wall),
+        }
     shutil.rmtree(data, ignore_errors=True)
     return result
 
@@ -259,16 +295,31 @@ def main(argv: list[str] | None = None) -> None:
     from sparkhub.spark import start_spark_session
 
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="lakehouse-bench-"))
-    started = start_spark_session("lakehouse-bench", master=args.master, conf={
-        "spark.sql.shuffle.partitions": "8", "spark.ui.enabled": "false",
-        "spark.driver.memory": "2g", "spark.eventLog.enabled": "false"})
+    started = start_spark_session(
+        "lakehouse-bench",
+        master=args.master,
+        conf={
+            "spark.sql.shuffle.partitions": "8",
+            "spark.ui.enabled": "false",
+            "spark.driver.memory": "2g",
+            "spark.eventLog.enabled": "false",
+        },
+    )
     spark = started.session
     spark.sparkContext.setLogLevel("ERROR")
     # warm the JVM on a small input so the first measured run does not pay for it
     bench_size(spark, args.warmup_rows, work, 1)
     results = [bench_size(spark, rows, work, args.repeats) for rows in args.rows or [1_000_000]]
-    print(json.dumps({"master": args.master, "spark_startup_seconds":
-                      round(started.startup_seconds, 2), "sizes": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "master": args.master,
+                "spark_startup_seconds": round(started.startup_seconds, 2),
+                "sizes": results,
+            },
+            indent=2,
+        )
+    )
     spark.stop()
     shutil.rmtree(work, ignore_errors=True)
 

@@ -50,16 +50,27 @@ SEED_JOB = textwrap.dedent("""
     spark.stop()
 """)
 
-REPEATED = {"SparkListenerJobStart", "SparkListenerJobEnd", "SparkListenerStageSubmitted",
-            "SparkListenerStageCompleted", "SparkListenerTaskStart", "SparkListenerTaskEnd"}
+REPEATED = {
+    "SparkListenerJobStart",
+    "SparkListenerJobEnd",
+    "SparkListenerStageSubmitted",
+    "SparkListenerStageCompleted",
+    "SparkListenerTaskStart",
+    "SparkListenerTaskEnd",
+}
 
 
 def run_spark_seed(work: Path) -> Path:
     logs = work / "seed-logs"
     logs.mkdir()
     script = SEED_JOB.format(repo=str(REPO), uri=logs.as_uri())
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=600,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     (log,) = [p for p in logs.iterdir() if not p.name.startswith(".")]
     return log
 
@@ -101,10 +112,12 @@ def build_big_log(seed: Path, target_tasks: int, out: Path, codec: str) -> dict:
     lines = list(iter_lines(seed))
     events = [orjson.loads(line) for line in lines]
     repeated = [e for e in events if e["Event"] in REPEATED]
-    repeated_lines = [line for line, e in zip(lines, events, strict=True)
-                      if e["Event"] in REPEATED]
-    head = [e for e in events if e["Event"] not in REPEATED and
-            e["Event"] != "SparkListenerApplicationEnd"]
+    repeated_lines = [line for line, e in zip(lines, events, strict=True) if e["Event"] in REPEATED]
+    head = [
+        e
+        for e in events
+        if e["Event"] not in REPEATED and e["Event"] != "SparkListenerApplicationEnd"
+    ]
     app_end = next(e for e in events if e["Event"] == "SparkListenerApplicationEnd")
     tasks_per_copy = sum(1 for e in repeated if e["Event"] == "SparkListenerTaskEnd")
     jobs = 1 + max(e["Job ID"] for e in repeated if "Job ID" in e)
@@ -121,15 +134,20 @@ def build_big_log(seed: Path, target_tasks: int, out: Path, codec: str) -> dict:
             sink.write(orjson.dumps(event) + b"\n")
         for copy in range(copies):
             for line in repeated_lines:
-                event = _shift(orjson.loads(line), copy * jobs, copy * stages,
-                               copy * task_ids, copy * span)
+                event = _shift(
+                    orjson.loads(line), copy * jobs, copy * stages, copy * task_ids, copy * span
+                )
                 sink.write(orjson.dumps(event) + b"\n")
         app_end["Timestamp"] += copies * span
         sink.write(orjson.dumps(app_end) + b"\n")
         if codec == "zstd":
             sink.close()
-    return {"path": str(path), "tasks": copies * tasks_per_copy, "copies": copies,
-            "file_bytes": path.stat().st_size}
+    return {
+        "path": str(path),
+        "tasks": copies * tasks_per_copy,
+        "copies": copies,
+        "file_bytes": path.stat().st_size,
+    }
 
 
 MEASURE = textwrap.dedent("""
@@ -153,8 +171,9 @@ def measure(path: str, mode: str, repeats: int) -> dict:
     runs = []
     for _ in range(repeats):
         script = MEASURE.format(repo=str(REPO), path=path, mode=mode)
-        output = subprocess.run([sys.executable, "-c", script], check=True, timeout=3600,
-                                capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, "-c", script], check=True, timeout=3600, capture_output=True, text=True
+        ).stdout
         runs.append(json.loads(output))
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
@@ -171,8 +190,9 @@ def measure_history_server(path: str, app_id: str, work: Path) -> dict:
         pid = pid_files[0].read_text().strip() if pid_files else ""
         status = Path(f"/proc/{pid}/status").read_text() if pid else ""
         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split() if pid else []
-    peak_kb = next((int(line.split()[1]) for line in status.splitlines()
-                    if line.startswith("VmHWM")), 0)
+    peak_kb = next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")), 0
+    )
     ticks = os.sysconf("SC_CLK_TCK")
     cpu = (int(stat[11]) + int(stat[12])) / ticks if stat else 0.0
     return {"wall": wall, "cpu": cpu, "rss_mb": peak_kb / 1024}
@@ -184,8 +204,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--codec", choices=["zstd", "plain"], default="zstd")
     parser.add_argument("--seed-log", type=Path, help="reuse this log instead of running Spark")
-    parser.add_argument("--no-shs", dest="shs", action="store_false",
-                        help="skip timing the real History Server")
+    parser.add_argument(
+        "--no-shs", dest="shs", action="store_false", help="skip timing the real History Server"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sparkhub-bench-") as tmp:
         work = Path(tmp)
@@ -195,25 +216,34 @@ def main() -> None:
         big = build_big_log(seed, args.tasks, work, args.codec)
         from loganalytics.eventlog.readers import iter_lines
 
-        app_id = next(orjson.loads(line)["App ID"] for line in iter_lines(seed)
-                      if b"SparkListenerApplicationStart" in line)
+        app_id = next(
+            orjson.loads(line)["App ID"]
+            for line in iter_lines(seed)
+            if b"SparkListenerApplicationStart" in line
+        )
 
         plain_bytes = sum(len(line) + 1 for line in iter_lines(big["path"]))
         origin = "given" if args.seed_log else f"{spark_seconds:.0f}s of real Spark"
         print(f"seed log: {seed.name} ({origin})")
-        print(f"big log: {big['tasks']:,} tasks, {plain_bytes / 1e6:,.0f} MB of JSON, "
-              f"{big['file_bytes'] / 1e6:,.1f} MB on disk ({args.codec})")
+        print(
+            f"big log: {big['tasks']:,} tasks, {plain_bytes / 1e6:,.0f} MB of JSON, "
+            f"{big['file_bytes'] / 1e6:,.1f} MB on disk ({args.codec})"
+        )
         for mode, label in (("read", "read only"), ("aggregate", "read+normalise+aggregate")):
             result = measure(big["path"], mode, args.repeats)
-            print(f"{label:>26}: {result['wall']:6.1f} s wall, {result['cpu']:6.1f} s CPU, "
-                  f"{result['rss_mb']:6.0f} MB peak RSS, "
-                  f"{plain_bytes / 1e6 / result['wall']:6.0f} MB/s, "
-                  f"{result['events'] / result['wall']:,.0f} events/s "
-                  f"(median of {args.repeats})")
+            print(
+                f"{label:>26}: {result['wall']:6.1f} s wall, {result['cpu']:6.1f} s CPU, "
+                f"{result['rss_mb']:6.0f} MB peak RSS, "
+                f"{plain_bytes / 1e6 / result['wall']:6.0f} MB/s, "
+                f"{result['events'] / result['wall']:,.0f} events/s "
+                f"(median of {args.repeats})"
+            )
         if args.shs:
             result = measure_history_server(big["path"], app_id, work)
-            print(f"{'Spark History Server':>26}: {result['wall']:6.1f} s wall, "
-                  f"{result['cpu']:6.1f} s CPU, {result['rss_mb']:6.0f} MB peak RSS")
+            print(
+                f"{'Spark History Server':>26}: {result['wall']:6.1f} s wall, "
+                f"{result['cpu']:6.1f} s CPU, {result['rss_mb']:6.0f} MB peak RSS"
+            )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,7 @@ DEFAULT_FILE_NAME = "main.py"
 MAX_FILES = 200
 
 
-def analyse(files: Mapping[str, str] | str, *,
-            disabled_rules: Iterable[str] = frozenset()) -> dict:
+def analyse(files: Mapping[str, str] | str, *, disabled_rules: Iterable[str] = frozenset()) -> dict:
     """Analyse one source text or a ``{file name: source}`` submission.
 
     Lines are 1-based and point at the token naming each call. ``disabled_rules`` holds rule
@@ -51,23 +50,36 @@ def _analyse(files: Mapping[str, str] | str, disabled_rules: frozenset[str]) -> 
     try:
         interpreter.run()
     except RecursionError:
-        errors.append({"line": 1, "file": next(iter(parsed), ""),
-                       "message": "code is nested too deeply to analyse completely"})
+        errors.append(
+            {
+                "line": 1,
+                "file": next(iter(parsed), ""),
+                "message": "code is nested too deeply to analyse completely",
+            }
+        )
     except Exception as exc:  # an analyser bug must not cost the user the partial result
         warnings.append(f"analysis stopped early ({type(exc).__name__}: {exc})")
     ops = interpreter.ops
-    program = Program(ops=ops, udfs=interpreter.udfs, window_origins=interpreter.window_origins,
-                      conf=interpreter.conf)
-    findings = evaluate_findings(program, interpreter.findings, parsed, disabled_rules,
-                                 warnings)
+    program = Program(
+        ops=ops,
+        udfs=interpreter.udfs,
+        window_origins=interpreter.window_origins,
+        conf=interpreter.conf,
+    )
+    findings = evaluate_findings(program, interpreter.findings, parsed, disabled_rules, warnings)
     stages = build_stages(ops)
     stage_of = stage_index(stages)
     jobs = build_jobs(ops, stages)
     sources, sinks, records = sources_and_sinks(ops)
     operations = [
-        {**op.public(), "stage": stage_of[op.id], "summary": describe(op, interpreter.source),
-         "hidden_jobs": [{"reason": reason, "at_least": count}
-                         for reason, count in op.hidden_jobs]}
+        {
+            **op.public(),
+            "stage": stage_of[op.id],
+            "summary": describe(op, interpreter.source),
+            "hidden_jobs": [
+                {"reason": reason, "at_least": count} for reason, count in op.hidden_jobs
+            ],
+        }
         for op in ops
     ]
     return {
@@ -86,8 +98,7 @@ def _analyse(files: Mapping[str, str] | str, disabled_rules: frozenset[str]) -> 
     }
 
 
-def summarise(operations: list[dict], findings: list[dict], stages: list[dict],
-              jobs: dict) -> dict:
+def summarise(operations: list[dict], findings: list[dict], stages: list[dict], jobs: dict) -> dict:
     by_severity = {level: 0 for level in SEVERITY_RANK}
     for finding in findings:
         by_severity[finding["severity"]] += 1

@@ -73,9 +73,18 @@ class Calls(ObjectCalls, ReadWriteCalls):
         return args, kwargs
 
     # ------------------------------------------------------------ operations
-    def new_op(self, method: str, node: ast.Call, frames: list, *, api: str,
-               kind: str = "transformation", shuffle: bool = False,
-               columns: list[str] | None = None, detail: dict | None = None) -> Operation:
+    def new_op(
+        self,
+        method: str,
+        node: ast.Call,
+        frames: list,
+        *,
+        api: str,
+        kind: str = "transformation",
+        shuffle: bool = False,
+        columns: list[str] | None = None,
+        detail: dict | None = None,
+    ) -> Operation:
         inputs = list(dict.fromkeys(o for f in frames if isinstance(f, Frame) for o in f.ops))
         parents = [self.i.ops[o - 1] for o in inputs]
         op = Operation(
@@ -238,21 +247,33 @@ class Calls(ObjectCalls, ReadWriteCalls):
             return self.dataframe_action(frame, name, node, args, kwargs)
         if name in ("groupBy", "groupby", "rollup", "cube", "groupingSets"):
             keys = names_from_values(args) if args else []
-            op = self.new_op(name, node, [frame], api="dataframe", shuffle=True,
-                             detail={"keys": keys})
+            op = self.new_op(
+                name, node, [frame], api="dataframe", shuffle=True, detail={"keys": keys}
+            )
             return Grouped(frame=Frame(ops=(op.id,)), op=op.id, keys=keys)
         if name not in catalog.DATAFRAME_TRANSFORMATIONS:
             return None
-        if name in ("join", "crossJoin", "union", "unionAll", "unionByName", "intersect",
-                    "intersectAll", "subtract", "exceptAll", "lateralJoin"):
+        if name in (
+            "join",
+            "crossJoin",
+            "union",
+            "unionAll",
+            "unionByName",
+            "intersect",
+            "intersectAll",
+            "subtract",
+            "exceptAll",
+            "lateralJoin",
+        ):
             return self.binary(frame, name, node, args, kwargs)
         detail = self.transformation_detail(name, node, args, kwargs)
         shuffle = catalog.DATAFRAME_TRANSFORMATIONS[name] or detail.get("window", False)
         if name in ("select", "agg") and detail.get("global_aggregate"):
             shuffle = True
         columns = derive_columns(name, self.input_columns(frame), args, kwargs)
-        op = self.new_op(name, node, [frame], api="dataframe", shuffle=shuffle, columns=columns,
-                         detail=detail)
+        op = self.new_op(
+            name, node, [frame], api="dataframe", shuffle=shuffle, columns=columns, detail=detail
+        )
         return self.after_transformation(frame, op, name, args)
 
     def after_transformation(self, frame: Frame, op: Operation, name: str, args: list):
@@ -265,8 +286,12 @@ class Calls(ObjectCalls, ReadWriteCalls):
             op.watermarked = True
         elif name == "hint" and text_value(args[0] if args else None) in BROADCAST_HINTS:
             result.broadcast_line = op.line
-        elif name in ("createOrReplaceTempView", "createTempView", "createGlobalTempView",
-                      "createOrReplaceGlobalTempView"):
+        elif name in (
+            "createOrReplaceTempView",
+            "createTempView",
+            "createGlobalTempView",
+            "createOrReplaceGlobalTempView",
+        ):
             view = text_value(args[0] if args else None)
             if view:
                 self.i.views[view.lower()] = op.id
@@ -333,7 +358,8 @@ class Calls(ObjectCalls, ReadWriteCalls):
                 left_broadcast=frame.broadcast_line,
                 right_broadcast=right_hint,
                 udf_condition=isinstance(on_value, Column) and on_value.uses_udf,
-                on_names=names_from_values([on_value]) if isinstance(on_value, (Text, list))
+                on_names=names_from_values([on_value])
+                if isinstance(on_value, (Text, list))
                 else None,
             )
             shuffle = not broadcast_honoured(how, frame.broadcast_line, right_hint)
@@ -342,20 +368,22 @@ class Calls(ObjectCalls, ReadWriteCalls):
             right = self.input_columns(other) if isinstance(other, Frame) else None
             detail.update(left_columns=left, right_columns=right)
             columns = left
-        op = self.new_op(name, node, frames, api="dataframe", shuffle=shuffle, columns=columns,
-                         detail=detail)
+        op = self.new_op(
+            name, node, frames, api="dataframe", shuffle=shuffle, columns=columns, detail=detail
+        )
         return Frame(ops=(op.id,))
 
     def argument_is_target(self, node: ast.Call) -> str | None:
         target = self.i.assign_target
-        if self.i.loops and target and any(
-            isinstance(a, ast.Name) and a.id == target for a in node.args
+        if (
+            self.i.loops
+            and target
+            and any(isinstance(a, ast.Name) and a.id == target for a in node.args)
         ):
             return target
         return None
 
-    def dataframe_action(self, frame: Frame, name: str, node: ast.Call, args: list,
-                         kwargs: dict):
+    def dataframe_action(self, frame: Frame, name: str, node: ast.Call, args: list, kwargs: dict):
         detail = {}
         if name in ("show", "take", "head", "tail"):
             detail["bound"] = True
@@ -382,8 +410,14 @@ class Calls(ObjectCalls, ReadWriteCalls):
     def namespaced_method(self, space: Namespaced, name: str, node: ast.Call):
         self.arguments(node)
         kind = "action" if name in ("approxQuantile", "freqItems_collect") else "transformation"
-        op = self.new_op(f"{space.prefix}.{name}", node, [space.frame], api="dataframe", kind=kind,
-                         columns=self.input_columns(space.frame) if space.prefix == "na" else None)
+        op = self.new_op(
+            f"{space.prefix}.{name}",
+            node,
+            [space.frame],
+            api="dataframe",
+            kind=kind,
+            columns=self.input_columns(space.frame) if space.prefix == "na" else None,
+        )
         return Frame(ops=(op.id,)) if kind == "transformation" else None
 
     def grouped_method(self, grouped: Grouped, name: str, node: ast.Call):
@@ -401,9 +435,18 @@ class Calls(ObjectCalls, ReadWriteCalls):
             self.check_first_last(columns)
         keys = grouped.keys or []
         derived = derive_columns(name, None, args, kwargs, keys=keys)
-        op = self.new_op(name, node, [grouped.frame], api="grouped", columns=derived,
-                         detail={"aggregation": True, "keys": keys,
-                                 "column_exprs": self.column_expressions(name, node, args)})
+        op = self.new_op(
+            name,
+            node,
+            [grouped.frame],
+            api="grouped",
+            columns=derived,
+            detail={
+                "aggregation": True,
+                "keys": keys,
+                "column_exprs": self.column_expressions(name, node, args),
+            },
+        )
         return Frame(ops=(op.id,))
 
     # -------------------------------------------------------------------- RDD
@@ -411,14 +454,19 @@ class Calls(ObjectCalls, ReadWriteCalls):
         args, kwargs = self.arguments(node)
         if name == "toDF":
             schema = args[0] if args else kwargs.get("schema")
-            op = self.new_op("toDF", node, [frame], api="dataframe",
-                             columns=schema_columns(schema))
+            op = self.new_op("toDF", node, [frame], api="dataframe", columns=schema_columns(schema))
             if not _is_struct_schema(node.args[0] if node.args else None):
                 op.hidden_jobs.append(("toDF() on an RDD infers the schema by sampling rows", 1))
             return Frame(ops=(op.id,))
         if name in catalog.RDD_ACTIONS:
-            op = self.new_op(name, node, [frame], api="rdd", kind="action",
-                             detail={"bound": name in ("take", "first", "top", "takeOrdered")})
+            op = self.new_op(
+                name,
+                node,
+                [frame],
+                api="rdd",
+                kind="action",
+                detail={"bound": name in ("take", "first", "top", "takeOrdered")},
+            )
             if name in ("collect", "toLocalIterator"):
                 return Rows(op.id)
             return CountResult(op.id) if name == "count" else None
@@ -450,8 +498,11 @@ class Calls(ObjectCalls, ReadWriteCalls):
             if out:
                 pairs.append((out, sorted(args[1].sources), text(file, node.args[1])))
         elif name == "withColumns" and args and isinstance(args[0], dict):
-            pairs.extend((key, sorted(value.sources), "") for key, value in args[0].items()
-                         if key and isinstance(value, Column))
+            pairs.extend(
+                (key, sorted(value.sources), "")
+                for key, value in args[0].items()
+                if key and isinstance(value, Column)
+            )
         elif name in ("select", "agg"):
             for value, expr in zip(args, node.args, strict=False):
                 if isinstance(value, Column) and value.alias:
@@ -478,17 +529,48 @@ class Calls(ObjectCalls, ReadWriteCalls):
         )
 
 
-NON_COLUMN_ATTRIBUTES = frozenset(
-    [
-        "columns", "schema", "dtypes", "isStreaming", "storageLevel", "write", "writeStream",
-        "rdd", "na", "stat", "sparkSession", "sql_ctx", "is_cached",
-    ]
-) | catalog.DATAFRAME_ACTIONS | frozenset(catalog.DATAFRAME_TRANSFORMATIONS) | frozenset(
-    [
-        "printSchema", "explain", "toJSON", "registerTempTable", "inputFiles", "isLocal", "cov",
-        "corr", "crosstab", "freqItems", "approxQuantile", "sameSemantics", "semanticHash",
-        "groupby", "pandas_api", "to_pandas_on_spark", "writeTo", "mergeInto",
-    ]
+NON_COLUMN_ATTRIBUTES = (
+    frozenset(
+        [
+            "columns",
+            "schema",
+            "dtypes",
+            "isStreaming",
+            "storageLevel",
+            "write",
+            "writeStream",
+            "rdd",
+            "na",
+            "stat",
+            "sparkSession",
+            "sql_ctx",
+            "is_cached",
+        ]
+    )
+    | catalog.DATAFRAME_ACTIONS
+    | frozenset(catalog.DATAFRAME_TRANSFORMATIONS)
+    | frozenset(
+        [
+            "printSchema",
+            "explain",
+            "toJSON",
+            "registerTempTable",
+            "inputFiles",
+            "isLocal",
+            "cov",
+            "corr",
+            "crosstab",
+            "freqItems",
+            "approxQuantile",
+            "sameSemantics",
+            "semanticHash",
+            "groupby",
+            "pandas_api",
+            "to_pandas_on_spark",
+            "writeTo",
+            "mergeInto",
+        ]
+    )
 )
 BROADCAST_HINTS = frozenset({"broadcast", "broadcastjoin", "mapjoin"})
 

@@ -10,10 +10,31 @@ from .model import Column, Text
 # Transformations that keep their input's columns in the same order.
 PRESERVING = frozenset(
     [
-        "filter", "where", "limit", "offset", "sample", "distinct", "dropDuplicates",
-        "drop_duplicates", "orderBy", "sort", "sortWithinPartitions", "cache", "persist",
-        "unpersist", "repartition", "repartitionByRange", "coalesce", "hint", "withWatermark",
-        "alias", "localCheckpoint", "checkpoint", "dropna", "fillna", "replace",
+        "filter",
+        "where",
+        "limit",
+        "offset",
+        "sample",
+        "distinct",
+        "dropDuplicates",
+        "drop_duplicates",
+        "orderBy",
+        "sort",
+        "sortWithinPartitions",
+        "cache",
+        "persist",
+        "unpersist",
+        "repartition",
+        "repartitionByRange",
+        "coalesce",
+        "hint",
+        "withWatermark",
+        "alias",
+        "localCheckpoint",
+        "checkpoint",
+        "dropna",
+        "fillna",
+        "replace",
         "dropDuplicatesWithinWatermark",
     ]
 )
@@ -94,8 +115,9 @@ def _split_top_level(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def derive_columns(name: str, columns: list[str] | None, args: list, kwargs: dict,
-                   keys: list[str] | None = None) -> list[str] | None:
+def derive_columns(
+    name: str, columns: list[str] | None, args: list, kwargs: dict, keys: list[str] | None = None
+) -> list[str] | None:
     """The output columns of ``name`` applied to a DataFrame with ``columns``, when knowable."""
     if name in PRESERVING:
         return columns

@@ -39,20 +39,26 @@ def build_stages(ops: list[Operation]) -> list[dict]:
     stages = []
     for group, members in sorted(groups.items()):
         first = by_id[members[0]]
-        parents = sorted({
-            numbering[root(source)]
-            for member in members for source in by_id[member].inputs
-            if root(source) != group
-        })
-        stages.append({
-            "id": numbering[group],
-            "operations": members,
-            "parents": parents,
-            "starts_with": "shuffle" if first.shuffle else ("source" if not first.inputs
-                                                            else "input"),
-            "shuffle_operation": first.id if first.shuffle else None,
-            "lines": sorted({by_id[m].line for m in members}),
-        })
+        parents = sorted(
+            {
+                numbering[root(source)]
+                for member in members
+                for source in by_id[member].inputs
+                if root(source) != group
+            }
+        )
+        stages.append(
+            {
+                "id": numbering[group],
+                "operations": members,
+                "parents": parents,
+                "starts_with": "shuffle"
+                if first.shuffle
+                else ("source" if not first.inputs else "input"),
+                "shuffle_operation": first.id if first.shuffle else None,
+                "lines": sorted({by_id[m].line for m in members}),
+            }
+        )
     return stages
 
 
@@ -73,22 +79,31 @@ def build_jobs(ops: list[Operation], stages: list[dict]) -> dict:
             streaming_queries += 1
             continue
         involved = sorted({stage_of[a] for a in ancestors(op.id, by_id)} | {stage_of[op.id]})
-        actions.append({
+        actions.append(
+            {
+                "operation": op.id,
+                "method": op.method,
+                "line": op.line,
+                "file": op.file,
+                "at_least": 1,
+                "stages": involved,
+                "in_loop": op.in_loop,
+                "sort_sampling": any(
+                    by_id[a].method in ("orderBy", "sort") for a in ancestors(op.id, by_id)
+                ),
+            }
+        )
+    hidden = [
+        {
             "operation": op.id,
             "method": op.method,
             "line": op.line,
             "file": op.file,
-            "at_least": 1,
-            "stages": involved,
-            "in_loop": op.in_loop,
-            "sort_sampling": any(
-                by_id[a].method in ("orderBy", "sort") for a in ancestors(op.id, by_id)
-            ),
-        })
-    hidden = [
-        {"operation": op.id, "method": op.method, "line": op.line, "file": op.file,
-         "reason": reason, "at_least": count}
-        for op in ops for reason, count in op.hidden_jobs
+            "reason": reason,
+            "at_least": count,
+        }
+        for op in ops
+        for reason, count in op.hidden_jobs
     ]
     return {
         "at_least": len(actions) + sum(h["at_least"] for h in hidden),
@@ -96,7 +111,7 @@ def build_jobs(ops: list[Operation], stages: list[dict]) -> dict:
         "hidden": hidden,
         "streaming_queries": streaming_queries,
         "note": "Spark may run more jobs than this (adaptive execution, sampling, retries); "
-                "the count is a lower bound.",
+        "the count is a lower bound.",
     }
 
 

@@ -14,9 +14,20 @@ _current: ContextVar[tuple[SourceText, str]] = ContextVar("described_source")
 
 
 FORMAT_NAMES = {
-    "csv": "CSV", "json": "JSON", "parquet": "Parquet", "orc": "ORC", "avro": "Avro",
-    "delta": "Delta", "jdbc": "JDBC", "text": "text", "xml": "XML", "kafka": "Kafka",
-    "memory": "memory", "console": "console", "iceberg": "Iceberg", "hudi": "Hudi",
+    "csv": "CSV",
+    "json": "JSON",
+    "parquet": "Parquet",
+    "orc": "ORC",
+    "avro": "Avro",
+    "delta": "Delta",
+    "jdbc": "JDBC",
+    "text": "text",
+    "xml": "XML",
+    "kafka": "Kafka",
+    "memory": "memory",
+    "console": "console",
+    "iceberg": "Iceberg",
+    "hudi": "Hudi",
 }
 
 
@@ -82,8 +93,9 @@ def _describe_source(op: Operation) -> str:
     detail = op.detail
     fmt = format_name(detail.get("format"))
     if op.method == "createDataFrame":
-        return "Build a DataFrame from " + ("local Python data" if detail.get("local")
-                                            else "an RDD or pandas data")
+        return "Build a DataFrame from " + (
+            "local Python data" if detail.get("local") else "an RDD or pandas data"
+        )
     if op.method in ("range", "sc.range"):
         return "Generate a range of numbers"
     if op.method.startswith("sc."):
@@ -111,11 +123,13 @@ def _describe_sink(op: Operation) -> str:
         if detail.get("mode"):
             parts.append(f"output mode {detail['mode']}")
     else:
-        kind = "table" if op.method.endswith(("saveAsTable", "insertInto")) else (
-            format_name(fmt))
+        kind = "table" if op.method.endswith(("saveAsTable", "insertInto")) else (format_name(fmt))
         text = f"Write {kind} to {_where(detail)}"
-        parts.append(f"mode {detail['mode']}" if detail.get("mode") else
-                     "default mode, which fails if the output exists")
+        parts.append(
+            f"mode {detail['mode']}"
+            if detail.get("mode")
+            else "default mode, which fails if the output exists"
+        )
     if detail.get("partition_by"):
         parts.append("partitioned by " + ", ".join(detail["partition_by"]))
     return text + (f" ({'; '.join(parts)})" if parts else "")
@@ -151,8 +165,11 @@ _SIMPLE = {
     "where": lambda op: f"Keep rows where {_listing(op, 1)}",
     "select": lambda op: f"Select {_listing(op)}",
     "selectExpr": lambda op: f"Select expressions {_listing(op)}",
-    "withColumn": lambda op: (f"Set column {code(_args(op)[0])} to {code(_args(op)[1])}"
-                              if len(_args(op)) > 1 else "Add a column"),
+    "withColumn": lambda op: (
+        f"Set column {code(_args(op)[0])} to {code(_args(op)[1])}"
+        if len(_args(op)) > 1
+        else "Add a column"
+    ),
     "withColumns": lambda op: f"Set several columns ({_listing(op, 1)})",
     "withColumnRenamed": lambda op: f"Rename column {_listing(op, 2).replace(', ', ' to ', 1)}",
     "drop": lambda op: f"Drop {_listing(op)}",
@@ -169,8 +186,9 @@ _SIMPLE = {
     "min": lambda op: f"Take the minimum of {_listing(op)} per group",
     "pivot": lambda op: f"Pivot {_listing(op, 1)} into columns",
     "distinct": lambda op: "Remove duplicate rows",
-    "dropDuplicates": lambda op: f"Remove duplicate rows (by {_listing(op)})"
-    if _args(op) else "Remove duplicate rows",
+    "dropDuplicates": lambda op: (
+        f"Remove duplicate rows (by {_listing(op)})" if _args(op) else "Remove duplicate rows"
+    ),
     "orderBy": lambda op: f"Sort all rows by {_listing(op)}",
     "sort": lambda op: f"Sort all rows by {_listing(op)}",
     "sortWithinPartitions": lambda op: f"Sort within each partition by {_listing(op)}",
@@ -208,8 +226,9 @@ _SIMPLE = {
     "groupByKey": lambda op: "Gather all values of each key together",
     "sortBy": lambda op: "Sort the RDD",
     "sortByKey": lambda op: "Sort the RDD by key",
-    "toDF": lambda op: "Turn it into a DataFrame" + (f" with columns {_listing(op)}"
-                                                     if _args(op) else ""),
+    "toDF": lambda op: (
+        "Turn it into a DataFrame" + (f" with columns {_listing(op)}" if _args(op) else "")
+    ),
     "transform": lambda op: f"Apply {_listing(op, 1)}",
     "foreachBatch": lambda op: "Hand each micro-batch to a function as a plain DataFrame",
     "describe": lambda op: "Compute summary statistics",

@@ -128,8 +128,12 @@ class Interpreter:
         if name in self.star_functions:
             return SparkObject(f"fn:{name}")
         # Notebooks and the pyspark shell predefine these.
-        return {"spark": SparkObject("session"), "sc": SparkObject("context"),
-                "display": SparkObject("display"), "reduce": None}.get(name)
+        return {
+            "spark": SparkObject("session"),
+            "sc": SparkObject("context"),
+            "display": SparkObject("display"),
+            "reduce": None,
+        }.get(name)
 
     def bind(self, target: ast.AST, value) -> None:
         if isinstance(target, ast.Name):
@@ -157,8 +161,11 @@ class Interpreter:
         node = self.function_scope_node()
         key = (id(node), name)
         if key not in self.name_mentions:
-            text = (self.source.of(self.file, node, limit=10**9) if self.active
-                    else self.files[self.file].source)
+            text = (
+                self.source.of(self.file, node, limit=10**9)
+                if self.active
+                else self.files[self.file].source
+            )
             self.name_mentions[key] = len(re.findall(rf"\b{re.escape(name)}\b", text))
         return self.name_mentions[key]
 
@@ -267,11 +274,15 @@ class Interpreter:
     @staticmethod
     def body_accumulates(body: list[ast.stmt]) -> bool:
         return any(
-            isinstance(child, ast.AugAssign) or (
-                isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
-                and child.func.attr in {"append", "add"} and isinstance(child.func.value, ast.Name)
+            isinstance(child, ast.AugAssign)
+            or (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Attribute)
+                and child.func.attr in {"append", "add"}
+                and isinstance(child.func.value, ast.Name)
             )
-            for statement in body for child in ast.walk(statement)
+            for statement in body
+            for child in ast.walk(statement)
         )
 
     def stmt_While(self, node: ast.While) -> None:
@@ -339,19 +350,35 @@ class Interpreter:
             self.scopes[-1].update({k: v for k, v in env.items() if not k.startswith("_")})
 
     # ------------------------------------------------------------- functions
-    def call_function(self, function: Function, args: list, kwargs: dict, *,
-                      guess_params: bool = False, file: str | None = None,
-                      loop_carried: str | None = None):
+    def call_function(
+        self,
+        function: Function,
+        args: list,
+        kwargs: dict,
+        *,
+        guess_params: bool = False,
+        file: str | None = None,
+        loop_carried: str | None = None,
+    ):
         node = function.node
         self.followed_calls += 1
-        if (node in self.active or len(self.active) >= MAX_CALL_DEPTH
-                or self.followed_calls > MAX_FOLLOWED_CALLS):
+        if (
+            node in self.active
+            or len(self.active) >= MAX_CALL_DEPTH
+            or self.followed_calls > MAX_FOLLOWED_CALLS
+        ):
             # Not followed (recursion, or too deep): assume the DataFrames passed in flow out.
             return merge_values([a for a in args if isinstance(a, Frame)])
         self.executed.add(id(node))
         module_env = self.run_file(function.module)
-        saved = (self.file, self.scopes, self.closures, self.loops, self.assign_target,
-                 self.assign_value)
+        saved = (
+            self.file,
+            self.scopes,
+            self.closures,
+            self.loops,
+            self.assign_target,
+            self.assign_value,
+        )
         self.file = file or function.module
         local: dict = {}
         self.scopes, self.closures, self.loops = [module_env, local], [None, function.closure], []
@@ -371,16 +398,24 @@ class Interpreter:
         finally:
             self.returns.pop()
             self.active.pop()
-            (self.file, self.scopes, self.closures, self.loops, self.assign_target,
-             self.assign_value) = saved
+            (
+                self.file,
+                self.scopes,
+                self.closures,
+                self.loops,
+                self.assign_target,
+                self.assign_value,
+            ) = saved
         return result
 
-    def bind_parameters(self, arguments: ast.arguments, args: list, kwargs: dict,
-                        guess: bool) -> dict:
+    def bind_parameters(
+        self, arguments: ast.arguments, args: list, kwargs: dict, guess: bool
+    ) -> dict:
         local: dict = {}
         params = arguments.posonlyargs + arguments.args
-        defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults,
-                            strict=True))
+        defaults = dict(
+            zip(params[len(params) - len(arguments.defaults) :], arguments.defaults, strict=True)
+        )
         for index, param in enumerate(params):
             if index < len(args):
                 local[param.arg] = args[index]
@@ -394,7 +429,8 @@ class Interpreter:
                 local[param.arg] = None
         for param in arguments.kwonlyargs:
             local[param.arg] = kwargs.get(
-                param.arg, guess_parameter(param, self.spark_file()) if guess else None)
+                param.arg, guess_parameter(param, self.spark_file()) if guess else None
+            )
         for param in (arguments.vararg, arguments.kwarg):
             if param is not None:
                 local[param.arg] = None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from .dag import ancestors
 from .model import Operation
 
-LOCAL_SOURCES = frozenset({"createDataFrame", "range", "sc.parallelize", "sc.range",
-                           "sc.emptyRDD"})
+LOCAL_SOURCES = frozenset({"createDataFrame", "range", "sc.parallelize", "sc.range", "sc.emptyRDD"})
 
 
 def sources_and_sinks(ops: list[Operation]) -> tuple[list[dict], list[dict], dict[int, list]]:
@@ -44,16 +43,29 @@ def sources_and_sinks(ops: list[Operation]) -> tuple[list[dict], list[dict], dic
             records.setdefault(op.id, []).append(("sink", record))
         elif op.api == "sql":
             for table in detail.get("tables_read") or []:
-                record = {"format": "table", "path_or_table": table, "line": op.line,
-                          "file": op.file, "options": {}, "streaming": False,
-                          "operation": op.id}
+                record = {
+                    "format": "table",
+                    "path_or_table": table,
+                    "line": op.line,
+                    "file": op.file,
+                    "options": {},
+                    "streaming": False,
+                    "operation": op.id,
+                }
                 sources.append(record)
                 records.setdefault(op.id, []).append(("source", record))
             if detail.get("table_written"):
-                record = {"format": "table", "path_or_table": detail["table_written"],
-                          "line": op.line, "file": op.file, "mode": detail.get("write_mode"),
-                          "options": {}, "partition_by": [], "streaming": False,
-                          "operation": op.id}
+                record = {
+                    "format": "table",
+                    "path_or_table": detail["table_written"],
+                    "line": op.line,
+                    "file": op.file,
+                    "mode": detail.get("write_mode"),
+                    "options": {},
+                    "partition_by": [],
+                    "streaming": False,
+                    "operation": op.id,
+                }
                 sinks.append(record)
                 records.setdefault(op.id, []).append(("sink", record))
     return sources, sinks, records
@@ -80,23 +92,37 @@ def build_lineage(ops: list[Operation], records: dict[int, list]) -> dict:
                 for source_role, source in records.get(source_id, []):
                     if source_role != "source":
                         continue
-                    key = (source["path_or_table"], sink["path_or_table"], source["line"],
-                           sink["line"])
+                    key = (
+                        source["path_or_table"],
+                        sink["path_or_table"],
+                        source["line"],
+                        sink["line"],
+                    )
                     if key in seen:
                         continue
                     seen.add(key)
-                    tables.append({
-                        "from": source["path_or_table"], "from_format": source["format"],
-                        "from_line": source["line"], "to": sink["path_or_table"],
-                        "to_format": sink["format"], "to_line": sink["line"],
-                    })
+                    tables.append(
+                        {
+                            "from": source["path_or_table"],
+                            "from_format": source["format"],
+                            "from_line": source["line"],
+                            "to": sink["path_or_table"],
+                            "to_format": sink["format"],
+                            "to_line": sink["line"],
+                        }
+                    )
     columns = []
     for op in ops:
         for out, inputs, expression in op.detail.get("column_exprs") or []:
             if inputs == [out] and expression in ("", repr(out), f"F.col({out!r})"):
                 continue
-            columns.append({
-                "operation": op.id, "line": op.line, "column": out, "from": list(inputs),
-                "expression": expression,
-            })
+            columns.append(
+                {
+                    "operation": op.id,
+                    "line": op.line,
+                    "column": out,
+                    "from": list(inputs),
+                    "expression": expression,
+                }
+            )
     return {"tables": tables, "columns": columns}

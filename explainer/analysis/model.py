@@ -49,8 +49,8 @@ class Operation:
 
 @dataclass
 class Frame:
-    """A DataFrame or RDD value: the operations that may have produced it (several after if/else).
-    """
+    """A DataFrame or RDD value: the operations that may have produced it (several after an
+    if/else)."""
 
     ops: tuple[int, ...]
     rdd: bool = False

@@ -7,16 +7,20 @@ from .rules.catalogue import SEVERITY_RANK
 
 ACTIVITIES = (
     ({"filter", "where"}, "filters rows"),
-    ({"select", "selectExpr", "withColumn", "withColumns", "withColumnRenamed", "drop"},
-     "shapes columns"),
+    (
+        {"select", "selectExpr", "withColumn", "withColumns", "withColumnRenamed", "drop"},
+        "shapes columns",
+    ),
     ({"join", "crossJoin"}, "joins datasets"),
     ({"union", "unionAll", "unionByName"}, "combines datasets"),
     ({"groupBy", "groupby", "agg", "rollup", "cube"}, "aggregates"),
     ({"distinct", "dropDuplicates", "drop_duplicates"}, "removes duplicates"),
     ({"orderBy", "sort"}, "sorts"),
     ({"sql"}, "runs SQL"),
-    ({"map", "flatMap", "mapValues", "reduceByKey", "groupByKey"}, "processes RDDs with Python "
-     "functions"),
+    (
+        {"map", "flatMap", "mapValues", "reduceByKey", "groupByKey"},
+        "processes RDDs with Python functions",
+    ),
 )
 MAX_FIXES = 5
 
@@ -85,8 +89,10 @@ def execution_paragraph(document: dict) -> str:
     if shuffles:
         where = join_words([f"line {op['line']} ({op['method']})" for op in shuffles[:6]])
         more = f" and {len(shuffles) - 6} more" if len(shuffles) > 6 else ""
-        parts.append(f"Data is shuffled across the network at {where}{more}; "
-                     "each shuffle starts a new stage.")
+        parts.append(
+            f"Data is shuffled across the network at {where}{more}; "
+            "each shuffle starts a new stage."
+        )
     else:
         parts.append("Nothing shuffles data across the network.")
     actions = jobs.get("actions", [])
@@ -96,23 +102,33 @@ def execution_paragraph(document: dict) -> str:
         text = f"Spark will run at least {jobs.get('at_least', 0)} job"
         text += "s" if jobs.get("at_least", 0) != 1 else ""
         if actions:
-            text += (f": one for each of the {len(actions)} actions (lines {lines})"
-                     if len(actions) > 1 else f": one for the action at line {lines}")
+            text += (
+                f": one for each of the {len(actions)} actions (lines {lines})"
+                if len(actions) > 1
+                else f": one for the action at line {lines}"
+            )
         parts.append(text + ".")
         if hidden:
             extra = sum(h["at_least"] for h in hidden)
             parts.append(
                 f"{'The other' if actions else 'All'} {extra} start without any action, so they "
-                "are easy to miss: " + "; ".join(
-                    f"line {h['line']}: {h['reason']}" for h in hidden[:5]) + ".")
+                "are easy to miss: "
+                + "; ".join(f"line {h['line']}: {h['reason']}" for h in hidden[:5])
+                + "."
+            )
         parts.append("Adaptive execution can add more jobs, so treat the count as a minimum.")
         looped = [a for a in actions if a.get("in_loop")]
         if looped:
-            parts.append("The action" + ("s" if len(looped) > 1 else "") + " at line"
-                         + ("s " if len(looped) > 1 else " ")
-                         + join_words([str(a["line"]) for a in looped])
-                         + " sit" + ("" if len(looped) > 1 else "s")
-                         + " inside a loop and run once per iteration.")
+            parts.append(
+                "The action"
+                + ("s" if len(looped) > 1 else "")
+                + " at line"
+                + ("s " if len(looped) > 1 else " ")
+                + join_words([str(a["line"]) for a in looped])
+                + " sit"
+                + ("" if len(looped) > 1 else "s")
+                + " inside a loop and run once per iteration."
+            )
     else:
         parts.append("No action runs it, so as written Spark does no work here.")
     if jobs.get("streaming_queries"):
@@ -148,8 +164,10 @@ def fixes_first(findings: list[dict]) -> list[str]:
     ranked = sorted(findings, key=lambda f: (-SEVERITY_RANK[f["severity"]], f["line"]))
     lines = []
     for index, finding in enumerate(ranked[:MAX_FIXES], start=1):
-        lines.append(f"{index}. Line {finding['line']} ({finding['severity']}, {finding['rule']}"
-                     f" {finding.get('title', '')}): {finding['message']} Fix: {finding['fix']}")
+        lines.append(
+            f"{index}. Line {finding['line']} ({finding['severity']}, {finding['rule']}"
+            f" {finding.get('title', '')}): {finding['message']} Fix: {finding['fix']}"
+        )
     if len(ranked) > MAX_FIXES:
         lines.append(f"... and {len(ranked) - MAX_FIXES} more findings of lower priority.")
     return lines
@@ -159,12 +177,20 @@ def narrate(document: dict) -> str:
     """The offline explanation shown when no LLM is configured."""
     out: list[str] = []
     for error in document.get("errors", []):
-        out.append(f"Part of the code could not be read ({error.get('file') or 'file'}, line "
-                   f"{error['line']}: {error['message']}); the explanation covers the rest.")
+        out.append(
+            f"Part of the code could not be read ({error.get('file') or 'file'}, line "
+            f"{error['line']}: {error['message']}); the explanation covers the rest."
+        )
     if out:
         out.append("")
-    out += ["What it does", purpose(document), "", "How Spark runs it",
-            execution_paragraph(document), ""]
+    out += [
+        "What it does",
+        purpose(document),
+        "",
+        "How Spark runs it",
+        execution_paragraph(document),
+        "",
+    ]
     if document.get("operations"):
         out += ["Step by step", *steps(document)]
     findings = document.get("findings", [])

@@ -21,7 +21,10 @@ from .model import (
 
 PARTITION_CONF = "spark.sql.shuffle.partitions"
 SESSION_ATTRIBUTES = {
-    "sparkContext": "context", "conf": "conf", "udf": "udf_registry", "catalog": "catalog",
+    "sparkContext": "context",
+    "conf": "conf",
+    "udf": "udf_registry",
+    "catalog": "catalog",
 }
 WINDOW_ORDERING = frozenset({"orderBy", "rowsBetween", "rangeBetween"})
 NON_COLUMN_FIRST_ARG = frozenset({"lit", "expr", "broadcast", "udf", "pandas_udf", "when"})
@@ -46,8 +49,12 @@ class ObjectCalls:
         if path.startswith(("pyspark.sql.functions.", "pyspark.sql.functions.builtin.")):
             return SparkObject(f"fn:{attr}")
         if path.startswith("pyspark"):
-            known = {"SparkSession": "session_class", "SparkContext": "context_class",
-                     "Window": "window", "DataFrame": "dataframe_class"}
+            known = {
+                "SparkSession": "session_class",
+                "SparkContext": "context_class",
+                "Window": "window",
+                "DataFrame": "dataframe_class",
+            }
             if attr in known:
                 return SparkObject(known[attr])
         if path == "functools.reduce":
@@ -67,11 +74,19 @@ class ObjectCalls:
             return self.register_udf(node.name, decorator.lineno, node, params, factory)
         return function
 
-    def register_udf(self, name: str, line: int, body: ast.AST | None, params: list[str],
-                     factory: UdfFactory) -> Udf:
-        udf = Udf(name=name, line=line, file=self.i.file, body=body, params=params,
-                  vectorized=factory.vectorized, use_arrow=factory.use_arrow,
-                  return_type=factory.return_type)
+    def register_udf(
+        self, name: str, line: int, body: ast.AST | None, params: list[str], factory: UdfFactory
+    ) -> Udf:
+        udf = Udf(
+            name=name,
+            line=line,
+            file=self.i.file,
+            body=body,
+            params=params,
+            vectorized=factory.vectorized,
+            use_arrow=factory.use_arrow,
+            return_type=factory.return_type,
+        )
         self.i.udfs.append(udf)
         if isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             self.i.executed.add(id(body))
@@ -173,15 +188,25 @@ class ObjectCalls:
                 view_op = self.i.views[table.lower()]
                 op = self.new_op("table", node, [Frame(ops=(view_op,))], api="dataframe")
             else:
-                op = self.new_op("table", node, [], api="source",
-                                 detail={"format": "table", "path_or_table": table,
-                                         "options": {}})
+                op = self.new_op(
+                    "table",
+                    node,
+                    [],
+                    api="source",
+                    detail={"format": "table", "path_or_table": table, "options": {}},
+                )
             return Frame(ops=(op.id,))
         if name == "range":
             ends = [literal_int(a) for a in node.args[:2]]
             small = bool(ends) and all(e is not None and e <= SMALL_RANGE for e in ends)
-            op = self.new_op("range", node, [], api="source", columns=["id"],
-                             detail={"format": "range", "local": small})
+            op = self.new_op(
+                "range",
+                node,
+                [],
+                api="source",
+                columns=["id"],
+                detail={"format": "range", "local": small},
+            )
             return Frame(ops=(op.id,))
         if name == "createDataFrame":
             return self.create_dataframe(node, args, kwargs)
@@ -189,17 +214,24 @@ class ObjectCalls:
 
     def create_dataframe(self, node: ast.Call, args: list, kwargs: dict):
         data = args[0] if args else kwargs.get("data")
-        schema_node = node.args[1] if len(node.args) > 1 else next(
-            (k.value for k in node.keywords if k.arg == "schema"), None)
+        schema_node = (
+            node.args[1]
+            if len(node.args) > 1
+            else next((k.value for k in node.keywords if k.arg == "schema"), None)
+        )
         schema = args[1] if len(args) > 1 else kwargs.get("schema")
         if isinstance(schema_node, ast.Call) and "StructType" in ast.unparse(schema_node.func):
             schema = struct_schema(schema_node)
         local = isinstance(node.args[0] if node.args else None, (ast.List, ast.Tuple))
         frames = [data] if isinstance(data, Frame) else []
-        op = self.new_op("createDataFrame", node, frames, api="source",
-                         columns=schema_columns(schema),
-                         detail={"format": "local data" if not frames else "rdd",
-                                 "local": local})
+        op = self.new_op(
+            "createDataFrame",
+            node,
+            frames,
+            api="source",
+            columns=schema_columns(schema),
+            detail={"format": "local data" if not frames else "rdd", "local": local},
+        )
         typed = isinstance(schema_node, ast.Call) or (
             isinstance(schema, Text) and schema.value is not None
         )
@@ -212,14 +244,24 @@ class ObjectCalls:
         args, _ = self.arguments(node)
         if name in ("textFile", "wholeTextFiles", "binaryFiles", "sequenceFile", "pickleFile"):
             path = args[0].value if args and isinstance(args[0], Text) else None
-            op = self.new_op(f"sc.{name}", node, [], api="source",
-                             detail={"format": "text", "path_or_table": path, "options": {}})
+            op = self.new_op(
+                f"sc.{name}",
+                node,
+                [],
+                api="source",
+                detail={"format": "text", "path_or_table": path, "options": {}},
+            )
             return Frame(ops=(op.id,), rdd=True)
         if name in ("parallelize", "range", "emptyRDD"):
             first = node.args[0] if node.args else None
             local = isinstance(first, (ast.List, ast.Tuple)) or name == "emptyRDD"
-            op = self.new_op(f"sc.{name}", node, [], api="source",
-                             detail={"format": "local data", "local": local})
+            op = self.new_op(
+                f"sc.{name}",
+                node,
+                [],
+                api="source",
+                detail={"format": "local data", "local": local},
+            )
             return Frame(ops=(op.id,), rdd=True)
         if name == "union" and args and isinstance(args[0], list):
             frames = [f for f in args[0] if isinstance(f, Frame)]
@@ -252,15 +294,18 @@ class ObjectCalls:
         initial = args[2] if len(args) > 2 else None
         if isinstance(function, Function) and isinstance(function.node, ast.Lambda):
             params = function.node.args.args
-            frames = [v for v in sequence if isinstance(v, Frame)] if isinstance(
-                sequence, list) else []
+            frames = (
+                [v for v in sequence if isinstance(v, Frame)] if isinstance(sequence, list) else []
+            )
             element = Frame(ops=tuple(o for f in frames for o in f.ops)) if frames else None
             start = initial if isinstance(initial, Frame) else element
             saved = (self.i.assign_target, self.i.assign_value)
             self.i.loops.append(node)
             try:
                 result = self.i.call_function(
-                    function, [start, element], {},
+                    function,
+                    [start, element],
+                    {},
                     loop_carried=params[0].arg if params else None,
                 )
             finally:
@@ -293,7 +338,9 @@ class ObjectCalls:
             if isinstance(value, Column):
                 sources |= value.sources
             elif (
-                isinstance(value, Text) and value.value and index == 0
+                isinstance(value, Text)
+                and value.value
+                and index == 0
                 and name not in NON_COLUMN_FIRST_ARG
             ):
                 sources.add(value.value)
@@ -322,8 +369,11 @@ class ObjectCalls:
             return factory
         body = function.node
         params = [a.arg for a in body.args.args]
-        label = body.name if isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)) else (
-            self.i.assign_target or "udf")
+        label = (
+            body.name
+            if isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef))
+            else (self.i.assign_target or "udf")
+        )
         return self.register_udf(label, factory.line, body, params, factory)
 
     # ----------------------------------------------------------------- window
@@ -338,8 +388,11 @@ class ObjectCalls:
             spec = WindowSpec(origin=origin)
         result = WindowSpec(origin=spec.origin, ordered=spec.ordered)
         if name == "partitionBy":
-            empty_list = len(node.args) == 1 and isinstance(
-                node.args[0], (ast.List, ast.Tuple)) and not node.args[0].elts
+            empty_list = (
+                len(node.args) == 1
+                and isinstance(node.args[0], (ast.List, ast.Tuple))
+                and not node.args[0].elts
+            )
             if (node.args or node.keywords) and not empty_list:
                 spec.origin.partitioned = True
             elif not spec.origin.reported:

@@ -22,8 +22,9 @@ class ReadWriteCalls:
         args, kwargs = self.arguments(node)
         line = _token_line(node)
         if name in catalog.READER_SETTERS:
-            reader = dataclasses.replace(reader, options=dict(reader.options),
-                                         option_lines=dict(reader.option_lines))
+            reader = dataclasses.replace(
+                reader, options=dict(reader.options), option_lines=dict(reader.option_lines)
+            )
             if name == "format":
                 reader.fmt = (_text(args[0] if args else None) or "").lower() or None
             elif name == "option" and len(args) >= 2:
@@ -66,9 +67,20 @@ class ReadWriteCalls:
             if where is None and fmt == "kafka":
                 where = options.get("subscribe") or options.get("subscribePattern")
         prefix = "readStream" if reader.streaming else "read"
-        op = self.new_op(f"{prefix}.{name}", node, [], api="source", columns=columns,
-                         detail={"format": fmt, "path_or_table": where, "options": options,
-                                 "option_lines": lines, "schema": schema})
+        op = self.new_op(
+            f"{prefix}.{name}",
+            node,
+            [],
+            api="source",
+            columns=columns,
+            detail={
+                "format": fmt,
+                "path_or_table": where,
+                "options": options,
+                "option_lines": lines,
+                "schema": schema,
+            },
+        )
         op.streaming = reader.streaming
         if not reader.streaming:
             op.hidden_jobs.extend(read_jobs(fmt, options, schema))
@@ -78,8 +90,9 @@ class ReadWriteCalls:
     def writer_method(self, writer: Writer, name: str, node: ast.Call):
         args, kwargs = self.arguments(node)
         if name in catalog.WRITER_SETTERS:
-            writer = dataclasses.replace(writer, options=dict(writer.options),
-                                         partition_by=list(writer.partition_by))
+            writer = dataclasses.replace(
+                writer, options=dict(writer.options), partition_by=list(writer.partition_by)
+            )
             if name == "mode":
                 writer.mode_set = True
                 writer.mode = _text(args[0] if args else kwargs.get("saveMode"))
@@ -123,15 +136,30 @@ class ReadWriteCalls:
             if name == "jdbc":
                 where = _text(args[1] if len(args) > 1 else kwargs.get("table"))
             if where is None:
-                where = (options.get("path") or options.get("dbtable") or options.get("topic")
-                         or (options.get("queryName") if fmt == "memory" else None))
+                where = (
+                    options.get("path")
+                    or options.get("dbtable")
+                    or options.get("topic")
+                    or (options.get("queryName") if fmt == "memory" else None)
+                )
         if writer.foreach_batch:
             fmt = "foreachBatch"
         prefix = "writeStream" if writer.streaming else "write"
-        op = self.new_op(f"{prefix}.{name}", node, [writer.frame], api="sink", kind="action",
-                         detail={"format": fmt, "path_or_table": where, "options": options,
-                                 "mode": mode, "mode_set": mode_set,
-                                 "partition_by": partition_by})
+        op = self.new_op(
+            f"{prefix}.{name}",
+            node,
+            [writer.frame],
+            api="sink",
+            kind="action",
+            detail={
+                "format": fmt,
+                "path_or_table": where,
+                "options": options,
+                "mode": mode,
+                "mode_set": mode_set,
+                "partition_by": partition_by,
+            },
+        )
         if writer.streaming:
             op.detail["mode"] = options.get("outputMode") or mode
             return StreamQuery(op.id)
@@ -153,8 +181,10 @@ def read_jobs(fmt: str | None, options: dict, schema: bool) -> list[tuple[str, i
     infer = (options.get("inferSchema") or "").lower() in ("true", "1")
     if fmt == "csv":
         if infer:
-            return [("CSV read without a schema reads the first line for the column names", 1),
-                    ("CSV inferSchema reads the whole input to infer the types", 1)]
+            return [
+                ("CSV read without a schema reads the first line for the column names", 1),
+                ("CSV inferSchema reads the whole input to infer the types", 1),
+            ]
         return [("CSV read without a schema reads the first line for the column names", 1)]
     if fmt == "json":
         return [("JSON read without a schema reads the input to infer it", 1)]

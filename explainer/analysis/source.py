@@ -25,8 +25,13 @@ class SourceText:
         if first == last:
             text = _cut(lines[first], node.col_offset, node.end_col_offset)
         else:
-            middle = lines[first + 1:last]
-            text = " ".join([_cut(lines[first], node.col_offset, None), *middle,
-                             _cut(lines[last], 0, node.end_col_offset)])
+            middle = lines[first + 1 : last]
+            text = " ".join(
+                [
+                    _cut(lines[first], node.col_offset, None),
+                    *middle,
+                    _cut(lines[last], 0, node.end_col_offset),
+                ]
+            )
         text = " ".join(text.split())
         return text if len(text) <= limit else text[: limit - 1] + "…"

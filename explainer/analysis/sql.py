@@ -41,9 +41,16 @@ def record_sql(calls, node: ast.Call):
     facts["tables_read"] = [t for t in facts.get("tables", []) if t.lower() not in views]
     facts["sql"] = sql
     kind = "transformation" if facts.get("query", True) else "action"
-    op = calls.new_op("sql", node, inputs, api="sql", kind=kind,
-                      shuffle=bool(facts.get("shuffle")), columns=facts.get("columns"),
-                      detail=facts)
+    op = calls.new_op(
+        "sql",
+        node,
+        inputs,
+        api="sql",
+        kind=kind,
+        shuffle=bool(facts.get("shuffle")),
+        columns=facts.get("columns"),
+        detail=facts,
+    )
     if facts.get("unpartitioned_window"):
         interpreter.report("AP-S05", line)
     view = facts.get("view_created")
@@ -145,8 +152,11 @@ def query_facts(query: exp.Expression) -> dict:
     joins = list(query.find_all(exp.Join))
     facts: dict = {
         "shuffle": bool(
-            (joins and not hinted) or query.find(exp.Group) or query.find(exp.Distinct)
-            or query.find(exp.Order) or windows
+            (joins and not hinted)
+            or query.find(exp.Group)
+            or query.find(exp.Distinct)
+            or query.find(exp.Order)
+            or windows
             or (isinstance(query, exp.Union) and query.args.get("distinct"))
         ),
         "unpartitioned_window": any(
@@ -160,8 +170,10 @@ def query_facts(query: exp.Expression) -> dict:
     projections = select.expressions
     facts["select_star"] = any(isinstance(p, exp.Star) for p in projections)
     facts["limit"] = select.args.get("limit") is not None
-    facts["global_aggregate"] = not select.args.get("group") and bool(projections) and all(
-        p.find(exp.AggFunc) is not None and p.find(exp.Window) is None for p in projections
+    facts["global_aggregate"] = (
+        not select.args.get("group")
+        and bool(projections)
+        and all(p.find(exp.AggFunc) is not None and p.find(exp.Window) is None for p in projections)
     )
     aliases = {}
     for source in [select.args.get("from_") or select.args.get("from"), *joins]:

@@ -38,7 +38,7 @@ def format_text(template: Text, args: list, kwargs: dict) -> Text:
     pieces: list = []
     cursor = 0
     for match in FIELD.finditer(template.value):
-        pieces.append(Text(template.value[cursor:match.start()]))
+        pieces.append(Text(template.value[cursor : match.start()]))
         cursor = match.end()
         if match.group(0) in ("{{", "}}"):
             pieces.append(Text(match.group(0)[0]))
@@ -68,7 +68,7 @@ def percent_format(template: Text, right) -> Text:
     cursor = 0
     position = 0
     for match in PERCENT.finditer(template.value):
-        pieces.append(Text(template.value[cursor:match.start()]))
+        pieces.append(Text(template.value[cursor : match.start()]))
         cursor = match.end()
         if match.group(0) == "%%":
             pieces.append(Text("%"))

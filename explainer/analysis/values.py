@@ -80,4 +80,3 @@ def merge_scopes(body: dict, orelse: dict) -> dict:
         elif orelse[name] is not value:
             merged[name] = merge_values([value, orelse[name]])
     return merged
-

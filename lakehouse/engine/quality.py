@@ -179,8 +179,9 @@ class QualityValidator(Validator):
             f"{ctx.step}-quality",
             _total=F.count(F.lit(1)),
             _kept=F.sum(F.col("_dq_index").isNull().cast("long")),
-            _quarantined=F.sum(F.coalesce(F.col("_dq_index").isin(quarantined), F.lit(False))
-                               .cast("long")),
+            _quarantined=F.sum(
+                F.coalesce(F.col("_dq_index").isin(quarantined), F.lit(False)).cast("long")
+            ),
             **{r.label: F.sum(failing[r.label].cast("long")) for r in lazy},
         )
         results.extend(RuleResult(rule, ctx.step, observed=observed) for rule in lazy)
@@ -200,8 +201,9 @@ class QualityValidator(Validator):
             .withColumn(REJECT_STEP, F.lit(ctx.step))
             .drop("_dq_index")
         )
-        return StepOutput(main=main, rejects=rejects, quality=results, cache_parent=classified,
-                          counts=counts)
+        return StepOutput(
+            main=main, rejects=rejects, quality=results, cache_parent=classified, counts=counts
+        )
 
     def _check_schema(self, ctx: StepContext, df, rule: RuleConfig) -> RuleResult:
         expected = parse_schema(rule.schema)

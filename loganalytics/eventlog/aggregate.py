@@ -71,8 +71,9 @@ def aggregate(
             gc.enable()
 
 
-def _aggregate(events: Iterable[Event], app_id: str | None, last_updated: int | None,
-               window: int) -> ApplicationModel:
+def _aggregate(
+    events: Iterable[Event], app_id: str | None, last_updated: int | None, window: int
+) -> ApplicationModel:
     buffer: list[list] = []  # heap of [order_key, sequence, event, alive]
     waiting: dict[str, list] = {}
     applied: set[int] = set()
@@ -326,10 +327,17 @@ class _Replay:
 
     def on_TaskStart(self, f: dict) -> None:
         task = Task(
-            task_id=f["task_id"], stage_id=f["stage_id"], stage_attempt=f["stage_attempt"],
-            index=f["index"], attempt=f["attempt"], partition_id=f["partition_id"],
-            launch_time=f["launch_time"], executor_id=f["executor_id"], host=f["host"],
-            locality=f["locality"], speculative=f["speculative"],
+            task_id=f["task_id"],
+            stage_id=f["stage_id"],
+            stage_attempt=f["stage_attempt"],
+            index=f["index"],
+            attempt=f["attempt"],
+            partition_id=f["partition_id"],
+            launch_time=f["launch_time"],
+            executor_id=f["executor_id"],
+            host=f["host"],
+            locality=f["locality"],
+            speculative=f["speculative"],
         )
         self.live_tasks[task.task_id] = task
         stage = self.live_stages.get((f["stage_id"], f["stage_attempt"]))
@@ -432,8 +440,17 @@ class _Replay:
     # ------------------------------------------------------------------ seed events
 
     def _seed_job(self, job_id: str) -> Job:
-        job = Job(job_id=job_id, name="", description=None, submission_time=None,
-                  stage_ids=[], job_group=None, job_tags=[], num_tasks=0, seed=True)
+        job = Job(
+            job_id=job_id,
+            name="",
+            description=None,
+            submission_time=None,
+            stage_ids=[],
+            job_group=None,
+            job_tags=[],
+            num_tasks=0,
+            seed=True,
+        )
         self.jobs[job_id] = job
         self.live_jobs[job_id] = job
         return job
@@ -443,10 +460,20 @@ class _Replay:
         duration = f["duration"] or 0
         end = f.get("time") or 0
         task = Task(
-            task_id=f["task_id"], stage_id=None, stage_attempt=None, index=len(job.seed_tasks),
-            attempt=0, partition_id=None, launch_time=end - duration, executor_id="",
-            host="", locality="ANY", speculative=False, finish_time=end,
-            failed=not f["successful"], reason="Success" if f["successful"] else "Failed",
+            task_id=f["task_id"],
+            stage_id=None,
+            stage_attempt=None,
+            index=len(job.seed_tasks),
+            attempt=0,
+            partition_id=None,
+            launch_time=end - duration,
+            executor_id="",
+            host="",
+            locality="ANY",
+            speculative=False,
+            finish_time=end,
+            failed=not f["successful"],
+            reason="Success" if f["successful"] else "Failed",
             duration_override=duration,
         )
         job.seed_tasks[str(f["task_id"])] = task
@@ -476,8 +503,12 @@ class _Replay:
             driver.total_duration = (self.app.end_time or now) - (self.app.start_time or now)
             driver.total_gc_time = max(driver.peak[m.PEAK_METRIC_NAMES.index("TotalGCTime")], 0)
         return ApplicationModel(
-            app=self.app, jobs=self.jobs, stages=self.stages, executors=self.executors,
-            event_count=counts["events"], duplicate_count=counts["duplicates"],
+            app=self.app,
+            jobs=self.jobs,
+            stages=self.stages,
+            executors=self.executors,
+            event_count=counts["events"],
+            duplicate_count=counts["duplicates"],
             late_count=counts["late"],
         )
 

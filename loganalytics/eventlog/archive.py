@@ -39,8 +39,10 @@ def extract_event_log_zip(
             if member.is_dir():
                 continue
             if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
-                raise EventLogError(f"{member.filename} expands {MAX_RATIO}x or more: "
-                                    "refusing a likely zip bomb", path=archive)
+                raise EventLogError(
+                    f"{member.filename} expands {MAX_RATIO}x or more: refusing a likely zip bomb",
+                    path=archive,
+                )
             destination = target.joinpath(*parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             with bundle.open(member) as source, destination.open("wb") as sink:
@@ -50,8 +52,8 @@ def extract_event_log_zip(
                         sink.close()
                         shutil.rmtree(target, ignore_errors=True)
                         raise EventLogError(
-                            f"the archive unpacks to more than {max_bytes >> 20} MiB",
-                            path=archive)
+                            f"the archive unpacks to more than {max_bytes >> 20} MiB", path=archive
+                        )
                     sink.write(chunk)
     return _event_log_in(target, archive)
 
@@ -73,5 +75,6 @@ def _event_log_in(target: Path, archive: Path) -> Path:
         return files[0]
     if any(p.name.startswith("events_") for p in files):
         return min((p.parent for p in files if p.name.startswith("events_")), key=str)
-    raise EventLogError("the archive holds no event log (one file or an eventlog_v2_ folder)",
-                        path=archive)
+    raise EventLogError(
+        "the archive holds no event log (one file or an eventlog_v2_ folder)", path=archive
+    )

@@ -35,9 +35,11 @@ def _stages(model: ApplicationModel) -> dict[tuple[str, int], dict[str, Any]]:
     for stage in sorted(ran, key=lambda s: (s.info["submission_time"], s.stage_id, s.attempt)):
         key = (stage.name, seen[stage.name])
         seen[stage.name] += 1
-        matched[key] = {"id": stage.stage_id, "attempt": stage.attempt,
-                        "ms": _duration(stage.info["submission_time"],
-                                        stage.info["completion_time"])}
+        matched[key] = {
+            "id": stage.stage_id,
+            "attempt": stage.attempt,
+            "ms": _duration(stage.info["submission_time"], stage.info["completion_time"]),
+        }
     return matched
 
 
@@ -45,10 +47,20 @@ def _pair(base: dict, new: dict) -> list[dict[str, Any]]:
     rows = []
     for key in base.keys() | new.keys():
         before, after = base.get(key, {}), new.get(key, {})
-        change = (after["ms"] - before["ms"]
-                  if before.get("ms") is not None and after.get("ms") is not None else None)
-        rows.append({"name": key[0], "occurrence": key[1], "base": before or None,
-                     "new": after or None, "change_ms": change})
+        change = (
+            after["ms"] - before["ms"]
+            if before.get("ms") is not None and after.get("ms") is not None
+            else None
+        )
+        rows.append(
+            {
+                "name": key[0],
+                "occurrence": key[1],
+                "base": before or None,
+                "new": after or None,
+                "change_ms": change,
+            }
+        )
     return sorted(rows, key=lambda r: (r["change_ms"] is None, -(r["change_ms"] or 0)))
 
 
@@ -60,8 +72,11 @@ def compare_runs(base: ApplicationModel, new: ApplicationModel) -> dict[str, Any
     return {
         "base": base.app.app_id,
         "new": new.app.app_id,
-        "duration_ms": {"base": base.app.duration, "new": new.app.duration,
-                        "change": new.app.duration - base.app.duration},
+        "duration_ms": {
+            "base": base.app.duration,
+            "new": new.app.duration,
+            "change": new.app.duration - base.app.duration,
+        },
         "jobs": _pair(_jobs(base), _jobs(new)),
         "stages": _pair(_stages(base), _stages(new)),
     }

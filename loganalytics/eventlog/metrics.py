@@ -35,24 +35,42 @@ TASK_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("shuffleWriteBytes", ("Shuffle Write Metrics", "Shuffle Bytes Written")),
     ("shuffleWriteTime", ("Shuffle Write Metrics", "Shuffle Write Time")),
     ("shuffleWriteRecords", ("Shuffle Write Metrics", "Shuffle Records Written")),
-    ("shuffleCorruptMergedBlockChunks", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                         "Corrupt Merged Block Chunks")),
-    ("shuffleMergedFetchFallbackCount", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                         "Merged Fetch Fallback Count")),
-    ("shuffleMergedRemoteBlocksFetched", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                          "Merged Remote Blocks Fetched")),
-    ("shuffleMergedLocalBlocksFetched", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                         "Merged Local Blocks Fetched")),
-    ("shuffleMergedRemoteChunksFetched", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                          "Merged Remote Chunks Fetched")),
-    ("shuffleMergedLocalChunksFetched", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                         "Merged Local Chunks Fetched")),
-    ("shuffleMergedRemoteBytesRead", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                      "Merged Remote Bytes Read")),
-    ("shuffleMergedLocalBytesRead", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                     "Merged Local Bytes Read")),
-    ("shuffleMergedRemoteReqsDuration", ("Shuffle Read Metrics", "Push Based Shuffle",
-                                         "Merged Remote Requests Duration")),
+    (
+        "shuffleCorruptMergedBlockChunks",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Corrupt Merged Block Chunks"),
+    ),
+    (
+        "shuffleMergedFetchFallbackCount",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Fetch Fallback Count"),
+    ),
+    (
+        "shuffleMergedRemoteBlocksFetched",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Blocks Fetched"),
+    ),
+    (
+        "shuffleMergedLocalBlocksFetched",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Blocks Fetched"),
+    ),
+    (
+        "shuffleMergedRemoteChunksFetched",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Chunks Fetched"),
+    ),
+    (
+        "shuffleMergedLocalChunksFetched",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Chunks Fetched"),
+    ),
+    (
+        "shuffleMergedRemoteBytesRead",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Bytes Read"),
+    ),
+    (
+        "shuffleMergedLocalBytesRead",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Bytes Read"),
+    ),
+    (
+        "shuffleMergedRemoteReqsDuration",
+        ("Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Requests Duration"),
+    ),
 )
 
 METRIC_NAMES: tuple[str, ...] = tuple(name for name, _ in TASK_METRICS)
@@ -74,12 +92,29 @@ def add(left: Sequence[int], right: Sequence[int]) -> tuple[int, ...]:
 
 # Executor memory and GC peaks, in the order Spark's ExecutorMetricType lists them.
 PEAK_METRIC_NAMES: tuple[str, ...] = (
-    "JVMHeapMemory", "JVMOffHeapMemory", "OnHeapExecutionMemory", "OffHeapExecutionMemory",
-    "OnHeapStorageMemory", "OffHeapStorageMemory", "OnHeapUnifiedMemory", "OffHeapUnifiedMemory",
-    "DirectPoolMemory", "MappedPoolMemory", "ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory",
-    "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
-    "ProcessTreeOtherRSSMemory", "MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime",
-    "TotalGCTime", "ConcurrentGCCount", "ConcurrentGCTime",
+    "JVMHeapMemory",
+    "JVMOffHeapMemory",
+    "OnHeapExecutionMemory",
+    "OffHeapExecutionMemory",
+    "OnHeapStorageMemory",
+    "OffHeapStorageMemory",
+    "OnHeapUnifiedMemory",
+    "OffHeapUnifiedMemory",
+    "DirectPoolMemory",
+    "MappedPoolMemory",
+    "ProcessTreeJVMVMemory",
+    "ProcessTreeJVMRSSMemory",
+    "ProcessTreePythonVMemory",
+    "ProcessTreePythonRSSMemory",
+    "ProcessTreeOtherVMemory",
+    "ProcessTreeOtherRSSMemory",
+    "MinorGCCount",
+    "MinorGCTime",
+    "MajorGCCount",
+    "MajorGCTime",
+    "TotalGCTime",
+    "ConcurrentGCCount",
+    "ConcurrentGCTime",
 )
 
 
@@ -95,8 +130,14 @@ def raise_peaks(peaks: list[int], values: Sequence[int] | None) -> None:
 
 
 # Task metrics grouped by the object that holds them, for a fast single pass over an event.
-_CONTAINERS = ((), ("Shuffle Read Metrics",), ("Shuffle Read Metrics", "Push Based Shuffle"),
-               ("Shuffle Write Metrics",), ("Input Metrics",), ("Output Metrics",))
+_CONTAINERS = (
+    (),
+    ("Shuffle Read Metrics",),
+    ("Shuffle Read Metrics", "Push Based Shuffle"),
+    ("Shuffle Write Metrics",),
+    ("Input Metrics",),
+    ("Output Metrics",),
+)
 METRIC_LOOKUP: tuple[tuple[int, str], ...] = tuple(
     (_CONTAINERS.index(path[:-1]), path[-1]) for _, path in TASK_METRICS
 )

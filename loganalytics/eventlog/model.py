@@ -215,8 +215,12 @@ class ApplicationModel:
         """The task attempts that ran for ``job``: its stages' attempts, or its seed tasks."""
         if job.seed:
             return list(job.seed_tasks.values())
-        return [task for stage in self.stages.values() if job.job_id in stage.job_ids
-                for task in stage.tasks.values()]
+        return [
+            task
+            for stage in self.stages.values()
+            if job.job_id in stage.job_ids
+            for task in stage.tasks.values()
+        ]
 
     @property
     def now(self) -> int | None:

@@ -92,8 +92,9 @@ def normalise(raw: dict, *, app_id: str | None = None) -> Event:
         return _native(raw, app_id)
     if "event" in raw:
         return _seed(raw, app_id)
-    raise EventLogError("not a Spark event: it has no 'Event' (or seed 'event') field",
-                        field="Event")
+    raise EventLogError(
+        "not a Spark event: it has no 'Event' (or seed 'event') field", field="Event"
+    )
 
 
 # ------------------------------------------------------------------------ seed events
@@ -107,31 +108,66 @@ def _seed(raw: dict, app_id: str | None) -> Event:
     time = f.epoch_millis(raw, "timestamp")
     if kind == "JobStart":
         user = f.text(raw, "user", required=False)
-        return Event(kind, app, ("JobStart", job_id), time,
-                     {"seed": True, "job_id": job_id, "time": time, "user": user, "stage_infos": [],
-                      "stage_ids": [], "properties": {}})
+        return Event(
+            kind,
+            app,
+            ("JobStart", job_id),
+            time,
+            {
+                "seed": True,
+                "job_id": job_id,
+                "time": time,
+                "user": user,
+                "stage_infos": [],
+                "stage_ids": [],
+                "properties": {},
+            },
+        )
     if kind == "TaskEnd":
         task_id = f.identifier(raw, "task_id")
         duration = f.integer(raw, "duration_ms", required=False)
         if duration is not None and duration < 0:
             raise EventLogError("field 'duration_ms' must not be negative", field="duration_ms")
         successful = f.boolean(raw, "successful", default=True)
-        return Event(kind, app, ("TaskEnd", "seed", job_id, task_id), time,
-                     {"seed": True, "job_id": job_id, "task_id": task_id, "time": time,
-                      "duration": duration, "successful": successful})
+        return Event(
+            kind,
+            app,
+            ("TaskEnd", "seed", job_id, task_id),
+            time,
+            {
+                "seed": True,
+                "job_id": job_id,
+                "task_id": task_id,
+                "time": time,
+                "duration": duration,
+                "successful": successful,
+            },
+        )
     if kind == "JobEnd":
         result = f.text(raw, "job_result", required=False) or "JobSucceeded"
         if result not in ("JobSucceeded", "JobFailed"):
-            raise EventLogError("field 'job_result' must be JobSucceeded or JobFailed",
-                                field="job_result")
+            raise EventLogError(
+                "field 'job_result' must be JobSucceeded or JobFailed", field="job_result"
+            )
         completion = f.epoch_millis(raw, "completion_time", required=False) or time
-        return Event(kind, app, ("JobEnd", job_id), completion,
-                     {"seed": True, "job_id": job_id, "time": completion,
-                      "succeeded": result == "JobSucceeded",
-                      "failure": None if result == "JobSucceeded" else "JobFailed"})
+        return Event(
+            kind,
+            app,
+            ("JobEnd", job_id),
+            completion,
+            {
+                "seed": True,
+                "job_id": job_id,
+                "time": completion,
+                "succeeded": result == "JobSucceeded",
+                "failure": None if result == "JobSucceeded" else "JobFailed",
+            },
+        )
     raise EventLogError(
         "field 'event' must be SparkListenerJobStart, SparkListenerTaskEnd or "
-        f"SparkListenerJobEnd, got {name!r}", field="event")
+        f"SparkListenerJobEnd, got {name!r}",
+        field="event",
+    )
 
 
 # ------------------------------------------------------------------------ native events
@@ -146,8 +182,9 @@ def _native(raw: dict, app_id: str | None) -> Event:
         app = f.text(raw, "App ID", required=False) or app
     app = app or DEFAULT_APP_ID
     if parser is None:
-        digest = hashlib.blake2b(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS),
-                                 digest_size=12).hexdigest()
+        digest = hashlib.blake2b(
+            orjson.dumps(raw, option=orjson.OPT_SORT_KEYS), digest_size=12
+        ).hexdigest()
         return Event("Other", app, ("Other", name, digest), _other_time(raw), {"name": name})
     key, time, values = parser(raw)
     return Event(short, app, key, time, values)
@@ -164,19 +201,26 @@ def _log_start(raw):
 
 def _app_start(raw):
     time = f.integer(raw, "Timestamp")
-    return ("ApplicationStart",), time, {
-        "app_id": f.text(raw, "App ID", required=False),
-        "attempt_id": f.text(raw, "App Attempt ID", required=False),
-        "name": f.text(raw, "App Name"),
-        "user": f.text(raw, "User"),
-        "time": time,
-    }
+    return (
+        ("ApplicationStart",),
+        time,
+        {
+            "app_id": f.text(raw, "App ID", required=False),
+            "attempt_id": f.text(raw, "App Attempt ID", required=False),
+            "name": f.text(raw, "App Name"),
+            "user": f.text(raw, "User"),
+            "time": time,
+        },
+    )
 
 
 def _app_end(raw):
     time = f.integer(raw, "Timestamp")
-    return ("ApplicationEnd",), time, {"time": time,
-                                       "exit_code": f.integer(raw, "ExitCode", required=False)}
+    return (
+        ("ApplicationEnd",),
+        time,
+        {"time": time, "exit_code": f.integer(raw, "ExitCode", required=False)},
+    )
 
 
 def _environment(raw):
@@ -190,52 +234,71 @@ def _environment(raw):
 
 def _resource_profile(raw):
     profile_id = f.integer(raw, "Resource Profile Id")
-    return ("ResourceProfileAdded", profile_id), None, {
-        "id": profile_id,
-        "executor": f.obj(raw, "Executor Resource Requests", required=False),
-        "task": f.obj(raw, "Task Resource Requests", required=False),
-    }
+    return (
+        ("ResourceProfileAdded", profile_id),
+        None,
+        {
+            "id": profile_id,
+            "executor": f.obj(raw, "Executor Resource Requests", required=False),
+            "task": f.obj(raw, "Task Resource Requests", required=False),
+        },
+    )
 
 
 def _executor_added(raw):
     time = f.integer(raw, "Timestamp")
     executor = f.text(raw, "Executor ID")
     info = f.obj(raw, "Executor Info")
-    return ("ExecutorAdded", executor, time), time, {
-        "executor_id": executor,
-        "time": time,
-        "host": f.text(info, "Host", "Executor Info."),
-        "cores": f.integer(info, "Total Cores", "Executor Info."),
-        "log_urls": info.get("Log Urls") or {},
-        "attributes": info.get("Attributes") or {},
-        "resources": info.get("Resources") or {},
-        "resource_profile_id": f.integer(info, "Resource Profile Id", "Executor Info.",
-                                         required=False) or 0,
-    }
+    return (
+        ("ExecutorAdded", executor, time),
+        time,
+        {
+            "executor_id": executor,
+            "time": time,
+            "host": f.text(info, "Host", "Executor Info."),
+            "cores": f.integer(info, "Total Cores", "Executor Info."),
+            "log_urls": info.get("Log Urls") or {},
+            "attributes": info.get("Attributes") or {},
+            "resources": info.get("Resources") or {},
+            "resource_profile_id": f.integer(
+                info, "Resource Profile Id", "Executor Info.", required=False
+            )
+            or 0,
+        },
+    )
 
 
 def _executor_removed(raw):
     time = f.integer(raw, "Timestamp")
     executor = f.text(raw, "Executor ID")
-    return ("ExecutorRemoved", executor, time), time, {
-        "executor_id": executor, "time": time,
-        "reason": f.text(raw, "Removed Reason", required=False),
-    }
+    return (
+        ("ExecutorRemoved", executor, time),
+        time,
+        {
+            "executor_id": executor,
+            "time": time,
+            "reason": f.text(raw, "Removed Reason", required=False),
+        },
+    )
 
 
 def _block_manager_added(raw):
     time = f.integer(raw, "Timestamp", required=False)
     manager = f.obj(raw, "Block Manager ID")
     executor = f.text(manager, "Executor ID", "Block Manager ID.")
-    return ("BlockManagerAdded", executor, time), time, {
-        "executor_id": executor,
-        "time": time,
-        "host": f.text(manager, "Host", "Block Manager ID."),
-        "port": f.integer(manager, "Port", "Block Manager ID."),
-        "max_memory": f.integer(raw, "Maximum Memory"),
-        "max_on_heap": f.integer(raw, "Maximum Onheap Memory", required=False),
-        "max_off_heap": f.integer(raw, "Maximum Offheap Memory", required=False),
-    }
+    return (
+        ("BlockManagerAdded", executor, time),
+        time,
+        {
+            "executor_id": executor,
+            "time": time,
+            "host": f.text(manager, "Host", "Block Manager ID."),
+            "port": f.integer(manager, "Port", "Block Manager ID."),
+            "max_memory": f.integer(raw, "Maximum Memory"),
+            "max_on_heap": f.integer(raw, "Maximum Onheap Memory", required=False),
+            "max_off_heap": f.integer(raw, "Maximum Offheap Memory", required=False),
+        },
+    )
 
 
 def _block_manager_removed(raw):
@@ -267,13 +330,13 @@ def stage_info(info: dict, path: str) -> dict[str, Any]:
         "submission_time": f.integer(info, "Submission Time", path, required=False),
         "completion_time": f.integer(info, "Completion Time", path, required=False),
         "failure_reason": f.text(info, "Failure Reason", path, required=False),
-        "rdd_ids": [rdd.get("RDD ID") for rdd in info.get("RDD Info") or []
-                    if isinstance(rdd, dict)],
+        "rdd_ids": [
+            rdd.get("RDD ID") for rdd in info.get("RDD Info") or [] if isinstance(rdd, dict)
+        ],
         "accumulables": accumulables,
         "resource_profile_id": f.integer(info, "Resource Profile Id", path, required=False) or 0,
         "shuffle_push_enabled": f.boolean(info, "Shuffle Push Enabled", path),
-        "shuffle_mergers": f.integer(info, "Shuffle Push Mergers Count", path,
-                                     required=False) or 0,
+        "shuffle_mergers": f.integer(info, "Shuffle Push Mergers Count", path, required=False) or 0,
     }
 
 
@@ -283,14 +346,18 @@ def _job_start(raw):
     if not isinstance(infos, list):
         raise EventLogError("field 'Stage Infos' must be a list", field="Stage Infos")
     time = f.integer(raw, "Submission Time", required=False)
-    return ("JobStart", job_id), time, {
-        "seed": False,
-        "job_id": job_id,
-        "time": time,
-        "stage_ids": f.int_list(raw, "Stage IDs"),
-        "stage_infos": [stage_info(info, f"Stage Infos[{i}].") for i, info in enumerate(infos)],
-        "properties": _properties(raw),
-    }
+    return (
+        ("JobStart", job_id),
+        time,
+        {
+            "seed": False,
+            "job_id": job_id,
+            "time": time,
+            "stage_ids": f.int_list(raw, "Stage IDs"),
+            "stage_infos": [stage_info(info, f"Stage Infos[{i}].") for i, info in enumerate(infos)],
+            "properties": _properties(raw),
+        },
+    )
 
 
 def _job_end(raw):
@@ -303,17 +370,29 @@ def _job_end(raw):
         exception = result.get("Exception") or {}
         failure = exception.get("Message") if isinstance(exception, dict) else None
         failure = failure or outcome
-    return ("JobEnd", job_id), time, {
-        "seed": False, "job_id": job_id, "time": time,
-        "succeeded": outcome == "JobSucceeded", "failure": failure,
-    }
+    return (
+        ("JobEnd", job_id),
+        time,
+        {
+            "seed": False,
+            "job_id": job_id,
+            "time": time,
+            "succeeded": outcome == "JobSucceeded",
+            "failure": failure,
+        },
+    )
 
 
 def _stage_submitted(raw):
     info = stage_info(f.obj(raw, "Stage Info"), "Stage Info.")
-    return ("StageSubmitted", info["stage_id"], info["attempt"]), info["submission_time"], {
-        "info": info, "properties": _properties(raw),
-    }
+    return (
+        ("StageSubmitted", info["stage_id"], info["attempt"]),
+        info["submission_time"],
+        {
+            "info": info,
+            "properties": _properties(raw),
+        },
+    )
 
 
 def _stage_completed(raw):
@@ -327,22 +406,35 @@ def _task_info(info: dict) -> dict[str, Any]:
     # and only walk field by field (for a precise error) when something is wrong.
     get = info.get
     values = {
-        "task_id": get("Task ID"), "index": get("Index"), "attempt": get("Attempt"),
-        "partition_id": get("Partition ID"), "launch_time": get("Launch Time"),
-        "executor_id": get("Executor ID"), "host": get("Host"),
-        "locality": get("Locality") or "ANY", "speculative": get("Speculative", False),
+        "task_id": get("Task ID"),
+        "index": get("Index"),
+        "attempt": get("Attempt"),
+        "partition_id": get("Partition ID"),
+        "launch_time": get("Launch Time"),
+        "executor_id": get("Executor ID"),
+        "host": get("Host"),
+        "locality": get("Locality") or "ANY",
+        "speculative": get("Speculative", False),
         "getting_result_time": get("Getting Result Time") or 0,
         "finish_time": get("Finish Time") or 0,
-        "failed": get("Failed", False), "killed": get("Killed", False),
+        "failed": get("Failed", False),
+        "killed": get("Killed", False),
     }
-    if (type(values["task_id"]) is int and type(values["index"]) is int
-            and type(values["attempt"]) is int and type(values["launch_time"]) is int
-            and type(values["partition_id"]) in (int, type(None))
-            and type(values["getting_result_time"]) is int
-            and type(values["finish_time"]) is int
-            and type(values["executor_id"]) is str and type(values["host"]) is str
-            and type(values["locality"]) is str and type(values["speculative"]) is bool
-            and type(values["failed"]) is bool and type(values["killed"]) is bool):
+    if (
+        type(values["task_id"]) is int
+        and type(values["index"]) is int
+        and type(values["attempt"]) is int
+        and type(values["launch_time"]) is int
+        and type(values["partition_id"]) in (int, type(None))
+        and type(values["getting_result_time"]) is int
+        and type(values["finish_time"]) is int
+        and type(values["executor_id"]) is str
+        and type(values["host"]) is str
+        and type(values["locality"]) is str
+        and type(values["speculative"]) is bool
+        and type(values["failed"]) is bool
+        and type(values["killed"]) is bool
+    ):
         # The same few executor, host and locality names repeat on every task: share them.
         values["executor_id"] = sys.intern(values["executor_id"])
         values["host"] = sys.intern(values["host"])
@@ -372,11 +464,15 @@ def _checked_task_info(info: dict) -> dict[str, Any]:
 
 def _task_start(raw):
     info = _task_info(f.obj(raw, "Task Info"))
-    return ("TaskStart", info["task_id"]), info["launch_time"], {
-        "stage_id": f.integer(raw, "Stage ID"),
-        "stage_attempt": f.integer(raw, "Stage Attempt ID", required=False) or 0,
-        **info,
-    }
+    return (
+        ("TaskStart", info["task_id"]),
+        info["launch_time"],
+        {
+            "stage_id": f.integer(raw, "Stage ID"),
+            "stage_attempt": f.integer(raw, "Stage Attempt ID", required=False) or 0,
+            **info,
+        },
+    )
 
 
 def _metrics(raw: dict) -> tuple[int, ...]:
@@ -386,17 +482,24 @@ def _metrics(raw: dict) -> tuple[int, ...]:
     if not isinstance(metrics, dict):
         raise EventLogError("field 'Task Metrics' must be an object", field="Task Metrics")
     read = metrics.get("Shuffle Read Metrics") or {}
-    containers = (metrics, read, read.get("Push Based Shuffle") or {},
-                  metrics.get("Shuffle Write Metrics") or {}, metrics.get("Input Metrics") or {},
-                  metrics.get("Output Metrics") or {})
+    containers = (
+        metrics,
+        read,
+        read.get("Push Based Shuffle") or {},
+        metrics.get("Shuffle Write Metrics") or {},
+        metrics.get("Input Metrics") or {},
+        metrics.get("Output Metrics") or {},
+    )
     try:
         values = tuple([containers[where].get(name, 0) for where, name in METRIC_LOOKUP])
     except AttributeError:
-        raise EventLogError("field 'Task Metrics' holds a value that is not an object",
-                            field="Task Metrics") from None
+        raise EventLogError(
+            "field 'Task Metrics' holds a value that is not an object", field="Task Metrics"
+        ) from None
     if {*map(type, values)} != _INT_ONLY:
-        _, path = next(item for item, value in zip(TASK_METRICS, values, strict=True)
-                       if type(value) is not int)
+        _, path = next(
+            item for item, value in zip(TASK_METRICS, values, strict=True) if type(value) is not int
+        )
         where = "Task Metrics." + ".".join(path)
         raise EventLogError(f"field '{where}' must be an integer", field=where)
     return values
@@ -407,12 +510,14 @@ def _executor_metrics(raw: dict) -> tuple[int, ...] | None:
     if values is None:
         return None
     if not isinstance(values, dict):
-        raise EventLogError("field 'Task Executor Metrics' must be an object",
-                            field="Task Executor Metrics")
+        raise EventLogError(
+            "field 'Task Executor Metrics' must be an object", field="Task Executor Metrics"
+        )
     peaks = tuple([values.get(name, 0) for name in PEAK_METRIC_NAMES])
     if {*map(type, peaks)} != _INT_ONLY:
-        raise EventLogError("field 'Task Executor Metrics' must hold integers",
-                            field="Task Executor Metrics")
+        raise EventLogError(
+            "field 'Task Executor Metrics' must hold integers", field="Task Executor Metrics"
+        )
     return peaks
 
 
@@ -420,20 +525,25 @@ def _task_end(raw):
     info = _task_info(f.obj(raw, "Task Info"))
     reason = f.obj(raw, "Task End Reason")
     reason_name = sys.intern(f.text(reason, "Reason", "Task End Reason."))
-    return ("TaskEnd", info["task_id"]), info["finish_time"] or info["launch_time"], {
-        "seed": False,
-        "stage_id": f.integer(raw, "Stage ID"),
-        "stage_attempt": f.integer(raw, "Stage Attempt ID", required=False) or 0,
-        "task_type": f.text(raw, "Task Type", required=False),
-        "reason": reason_name,
-        "error": _error_text(reason_name, reason),
-        "kill_reason": reason.get("Kill Reason") if reason_name == "TaskKilled" else None,
-        "lost_executor": reason.get("Executor ID") if reason_name == "ExecutorLostFailure"
-        else None,
-        "metrics": _metrics(raw),
-        "executor_metrics": _executor_metrics(raw),
-        **info,
-    }
+    return (
+        ("TaskEnd", info["task_id"]),
+        info["finish_time"] or info["launch_time"],
+        {
+            "seed": False,
+            "stage_id": f.integer(raw, "Stage ID"),
+            "stage_attempt": f.integer(raw, "Stage Attempt ID", required=False) or 0,
+            "task_type": f.text(raw, "Task Type", required=False),
+            "reason": reason_name,
+            "error": _error_text(reason_name, reason),
+            "kill_reason": reason.get("Kill Reason") if reason_name == "TaskKilled" else None,
+            "lost_executor": reason.get("Executor ID")
+            if reason_name == "ExecutorLostFailure"
+            else None,
+            "metrics": _metrics(raw),
+            "executor_metrics": _executor_metrics(raw),
+            **info,
+        },
+    )
 
 
 def _error_text(name: str, reason: dict) -> str | None:
@@ -452,21 +562,30 @@ def _error_text(name: str, reason: dict) -> str | None:
         address = reason.get("Block Manager Address")
         where = "null"
         if isinstance(address, dict):
-            where = (f"BlockManagerId({address.get('Executor ID')}, {address.get('Host')}, "
-                     f"{address.get('Port')}, None)")
-        return (f"FetchFailed({where}, shuffleId={reason.get('Shuffle ID')}, "
-                f"mapIndex={reason.get('Map Index')}, mapId={reason.get('Map ID')}, "
-                f"reduceId={reason.get('Reduce ID')}, message=\n{reason.get('Message')}\n)")
+            where = (
+                f"BlockManagerId({address.get('Executor ID')}, {address.get('Host')}, "
+                f"{address.get('Port')}, None)"
+            )
+        return (
+            f"FetchFailed({where}, shuffleId={reason.get('Shuffle ID')}, "
+            f"mapIndex={reason.get('Map Index')}, mapId={reason.get('Map ID')}, "
+            f"reduceId={reason.get('Reduce ID')}, message=\n{reason.get('Message')}\n)"
+        )
     if name == "ExecutorLostFailure":
-        cause = ("caused by one of the running tasks" if reason.get("Exit Caused By App", True)
-                 else "unrelated to the running tasks")
+        cause = (
+            "caused by one of the running tasks"
+            if reason.get("Exit Caused By App", True)
+            else "unrelated to the running tasks"
+        )
         loss = reason.get("Loss Reason")
         suffix = f" Reason: {loss}" if loss else ""
         return f"ExecutorLostFailure (executor {reason.get('Executor ID')} exited {cause}){suffix}"
     if name == "TaskCommitDenied":
-        return (f"TaskCommitDenied (Driver denied task commit) for job: {reason.get('Job ID')}, "
-                f"partition: {reason.get('Partition ID')}, "
-                f"attemptNumber: {reason.get('Attempt Number')}")
+        return (
+            f"TaskCommitDenied (Driver denied task commit) for job: {reason.get('Job ID')}, "
+            f"partition: {reason.get('Partition ID')}, "
+            f"attemptNumber: {reason.get('Attempt Number')}"
+        )
     return _FIXED_ERRORS.get(name, name)
 
 
@@ -477,8 +596,10 @@ _FIXED_ERRORS = {
 
 
 def _frame(frame: dict) -> str:
-    return (f"{frame.get('Declaring Class')}.{frame.get('Method Name')}"
-            f"({frame.get('File Name')}:{frame.get('Line Number')})")
+    return (
+        f"{frame.get('Declaring Class')}.{frame.get('Method Name')}"
+        f"({frame.get('File Name')}:{frame.get('Line Number')})"
+    )
 
 
 _NATIVE = {

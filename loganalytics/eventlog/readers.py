@@ -115,7 +115,8 @@ def iter_file_lines(
 def _too_long(path: Path, line: int, limit: int) -> EventLogError:
     return EventLogError(
         f"line is longer than {limit >> 20} MiB; this is not a Spark event log",
-        path=path, line=line,
+        path=path,
+        line=line,
     )
 
 
@@ -153,8 +154,9 @@ def read_raw_events(
             seen_any = True
             yield RawEvent(str(file), number, data) if parse else line
     if not seen_any:
-        raise EventLogError("no complete event in this log (empty, or cut before its first "
-                            "event ended)", path=path)
+        raise EventLogError(
+            "no complete event in this log (empty, or cut before its first event ended)", path=path
+        )
 
 
 def read_events(

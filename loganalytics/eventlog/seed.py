@@ -101,7 +101,8 @@ def daily_summary(models: Iterable[ApplicationModel], day: date) -> dict[str, An
             "failed_tasks": sum(r["failed_tasks"] for r in results),
             "success_rate": round(successful / total, 4) if total else None,
             "avg_duration_seconds": round(sum(durations) / len(durations), 3)
-            if durations else None,
+            if durations
+            else None,
         },
         "jobs": results,
     }

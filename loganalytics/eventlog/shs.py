@@ -16,6 +16,7 @@ from .model import ApplicationModel, Executor, ExecutorStageSummary, Job, StageA
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 NEVER = -1  # SHS reports an unfinished application's end as the epoch minus 1 ms
 
+
 def shs_date(millis: int | None) -> str | None:
     """Epoch milliseconds as SHS writes dates: ``2024-01-01T00:00:00.000GMT``."""
     if millis is None:
@@ -37,20 +38,22 @@ def to_shs_application(model: ApplicationModel) -> dict[str, Any]:
     app = model.app
     end = app.end_time if app.completed else NEVER
     last_updated = model.app.last_updated or app.end_time or app.start_time or 0
-    attempt = _present([
-        ("attemptId", app.attempt_id),
-        ("startTime", shs_date(app.start_time or 0)),
-        ("endTime", shs_date(end)),
-        ("lastUpdated", shs_date(last_updated)),
-        ("duration", app.duration),
-        ("sparkUser", app.user),
-        ("completed", app.completed),
-        ("appSparkVersion", app.spark_version),
-        ("exitCode", app.exit_code),
-        ("startTimeEpoch", app.start_time or 0),
-        ("endTimeEpoch", end),
-        ("lastUpdatedEpoch", last_updated),
-    ])
+    attempt = _present(
+        [
+            ("attemptId", app.attempt_id),
+            ("startTime", shs_date(app.start_time or 0)),
+            ("endTime", shs_date(end)),
+            ("lastUpdated", shs_date(last_updated)),
+            ("duration", app.duration),
+            ("sparkUser", app.user),
+            ("completed", app.completed),
+            ("appSparkVersion", app.spark_version),
+            ("exitCode", app.exit_code),
+            ("startTimeEpoch", app.start_time or 0),
+            ("endTimeEpoch", end),
+            ("lastUpdatedEpoch", last_updated),
+        ]
+    )
     return {"id": app.app_id, "name": app.name, "attempts": [attempt]}
 
 
@@ -66,23 +69,36 @@ def to_shs_applications(models: list[ApplicationModel]) -> list[dict[str, Any]]:
 def to_shs_job(job: Job) -> dict[str, Any]:
     """``GET .../jobs/{jobId}``: the job as SHS last stored it."""
     counts = job.snapshot or {}
-    return _present([
-        ("jobId", job.job_id),
-        ("name", job.name),
-        ("description", job.description),
-        ("submissionTime", shs_date(job.submission_time)),
-        ("completionTime", shs_date(counts.get("completion_time"))),
-        ("stageIds", list(job.stage_ids)),
-        ("jobGroup", job.job_group),
-        ("jobTags", list(job.job_tags)),
-        ("status", counts.get("status", job.status)),
-        ("numTasks", job.num_tasks),
-        *[(name, counts.get(name, 0)) for name in (
-            "numActiveTasks", "numCompletedTasks", "numSkippedTasks", "numFailedTasks",
-            "numKilledTasks", "numCompletedIndices", "numActiveStages", "numCompletedStages",
-            "numSkippedStages", "numFailedStages")],
-        ("killedTasksSummary", counts.get("killedTasksSummary", {})),
-    ])
+    return _present(
+        [
+            ("jobId", job.job_id),
+            ("name", job.name),
+            ("description", job.description),
+            ("submissionTime", shs_date(job.submission_time)),
+            ("completionTime", shs_date(counts.get("completion_time"))),
+            ("stageIds", list(job.stage_ids)),
+            ("jobGroup", job.job_group),
+            ("jobTags", list(job.job_tags)),
+            ("status", counts.get("status", job.status)),
+            ("numTasks", job.num_tasks),
+            *[
+                (name, counts.get(name, 0))
+                for name in (
+                    "numActiveTasks",
+                    "numCompletedTasks",
+                    "numSkippedTasks",
+                    "numFailedTasks",
+                    "numKilledTasks",
+                    "numCompletedIndices",
+                    "numActiveStages",
+                    "numCompletedStages",
+                    "numSkippedStages",
+                    "numFailedStages",
+                )
+            ],
+            ("killedTasksSummary", counts.get("killedTasksSummary", {})),
+        ]
+    )
 
 
 def to_shs_jobs(model: ApplicationModel, status: str | None = None) -> list[dict[str, Any]]:
@@ -111,23 +127,48 @@ def _peak(values: list[int]) -> dict[str, int] | None:
 def _stage_metrics(values: tuple[int, ...]) -> list[tuple[str, Any]]:
     get = dict(zip(m.METRIC_NAMES, values, strict=True)).__getitem__
     order = [
-        "executorDeserializeTime", "executorDeserializeCpuTime", "executorRunTime",
-        "executorCpuTime", "resultSize", "jvmGcTime", "resultSerializationTime",
-        "memoryBytesSpilled", "diskBytesSpilled", "peakExecutionMemory", "inputBytes",
-        "inputRecords", "outputBytes", "outputRecords", "shuffleRemoteBlocksFetched",
-        "shuffleLocalBlocksFetched", "shuffleFetchWaitTime", "shuffleRemoteBytesRead",
-        "shuffleRemoteBytesReadToDisk", "shuffleLocalBytesRead",
+        "executorDeserializeTime",
+        "executorDeserializeCpuTime",
+        "executorRunTime",
+        "executorCpuTime",
+        "resultSize",
+        "jvmGcTime",
+        "resultSerializationTime",
+        "memoryBytesSpilled",
+        "diskBytesSpilled",
+        "peakExecutionMemory",
+        "inputBytes",
+        "inputRecords",
+        "outputBytes",
+        "outputRecords",
+        "shuffleRemoteBlocksFetched",
+        "shuffleLocalBlocksFetched",
+        "shuffleFetchWaitTime",
+        "shuffleRemoteBytesRead",
+        "shuffleRemoteBytesReadToDisk",
+        "shuffleLocalBytesRead",
     ]
     pairs: list[tuple[str, Any]] = [(name, get(name)) for name in order]
     pairs.append(("shuffleReadBytes", m.shuffle_read_bytes(values)))
     pairs.append(("shuffleReadRecords", get("shuffleReadRecords")))
-    pairs += [(name, get(name)) for name in (
-        "shuffleCorruptMergedBlockChunks", "shuffleMergedFetchFallbackCount",
-        "shuffleMergedRemoteBlocksFetched", "shuffleMergedLocalBlocksFetched",
-        "shuffleMergedRemoteChunksFetched", "shuffleMergedLocalChunksFetched",
-        "shuffleMergedRemoteBytesRead", "shuffleMergedLocalBytesRead",
-        "shuffleRemoteReqsDuration", "shuffleMergedRemoteReqsDuration",
-        "shuffleWriteBytes", "shuffleWriteTime", "shuffleWriteRecords")]
+    pairs += [
+        (name, get(name))
+        for name in (
+            "shuffleCorruptMergedBlockChunks",
+            "shuffleMergedFetchFallbackCount",
+            "shuffleMergedRemoteBlocksFetched",
+            "shuffleMergedLocalBlocksFetched",
+            "shuffleMergedRemoteChunksFetched",
+            "shuffleMergedLocalChunksFetched",
+            "shuffleMergedRemoteBytesRead",
+            "shuffleMergedLocalBytesRead",
+            "shuffleRemoteReqsDuration",
+            "shuffleMergedRemoteReqsDuration",
+            "shuffleWriteBytes",
+            "shuffleWriteTime",
+            "shuffleWriteRecords",
+        )
+    ]
     return pairs
 
 
@@ -160,13 +201,24 @@ def to_shs_stage(
         ("accumulatorUpdates", [_accumulable(acc) for acc in info["accumulables"]]),
     ]
     if details:
-        pairs.append(("tasks", {str(task.task_id): to_shs_task(model, task)
-                                for task in sorted(stage.tasks.values(),
-                                                   key=lambda t: t.task_id)}))
-        pairs.append(("executorSummary", {
-            executor_id: _executor_stage_summary(summary)
-            for executor_id, summary in sorted(stage.executor_summaries.items())
-        }))
+        pairs.append(
+            (
+                "tasks",
+                {
+                    str(task.task_id): to_shs_task(model, task)
+                    for task in sorted(stage.tasks.values(), key=lambda t: t.task_id)
+                },
+            )
+        )
+        pairs.append(
+            (
+                "executorSummary",
+                {
+                    executor_id: _executor_stage_summary(summary)
+                    for executor_id, summary in sorted(stage.executor_summaries.items())
+                },
+            )
+        )
     pairs += [
         ("killedTasksSummary", dict(stage.killed_summary)),
         ("resourceProfileId", info["resource_profile_id"]),
@@ -178,8 +230,14 @@ def to_shs_stage(
 
 
 def _accumulable(acc: dict[str, Any]) -> dict[str, Any]:
-    return _present([("id", acc.get("ID")), ("name", acc.get("Name")),
-                     ("update", _text(acc.get("Update"))), ("value", _text(acc.get("Value")))])
+    return _present(
+        [
+            ("id", acc.get("ID")),
+            ("name", acc.get("Name")),
+            ("update", _text(acc.get("Update"))),
+            ("value", _text(acc.get("Value"))),
+        ]
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -188,25 +246,29 @@ def _text(value: Any) -> str | None:
 
 def _executor_stage_summary(summary: ExecutorStageSummary) -> dict[str, Any]:
     get = dict(zip(m.METRIC_NAMES, summary.metrics, strict=True)).__getitem__
-    return _present(list({
-        "taskTime": summary.task_time,
-        "failedTasks": summary.failed,
-        "succeededTasks": summary.succeeded,
-        "killedTasks": summary.killed,
-        "inputBytes": get("inputBytes"),
-        "inputRecords": get("inputRecords"),
-        "outputBytes": get("outputBytes"),
-        "outputRecords": get("outputRecords"),
-        "shuffleRead": m.shuffle_read_bytes(summary.metrics),
-        "shuffleReadRecords": get("shuffleReadRecords"),
-        "shuffleWrite": get("shuffleWriteBytes"),
-        "shuffleWriteRecords": get("shuffleWriteRecords"),
-        "memoryBytesSpilled": get("memoryBytesSpilled"),
-        "diskBytesSpilled": get("diskBytesSpilled"),
-        "isBlacklistedForStage": False,
-        "peakMemoryMetrics": _peak(summary.peak),
-        "isExcludedForStage": False,
-    }.items()))
+    return _present(
+        list(
+            {
+                "taskTime": summary.task_time,
+                "failedTasks": summary.failed,
+                "succeededTasks": summary.succeeded,
+                "killedTasks": summary.killed,
+                "inputBytes": get("inputBytes"),
+                "inputRecords": get("inputRecords"),
+                "outputBytes": get("outputBytes"),
+                "outputRecords": get("outputRecords"),
+                "shuffleRead": m.shuffle_read_bytes(summary.metrics),
+                "shuffleReadRecords": get("shuffleReadRecords"),
+                "shuffleWrite": get("shuffleWriteBytes"),
+                "shuffleWriteRecords": get("shuffleWriteRecords"),
+                "memoryBytesSpilled": get("memoryBytesSpilled"),
+                "diskBytesSpilled": get("diskBytesSpilled"),
+                "isBlacklistedForStage": False,
+                "peakMemoryMetrics": _peak(summary.peak),
+                "isExcludedForStage": False,
+            }.items()
+        )
+    )
 
 
 def _stage_order(stage: StageAttempt):
@@ -223,8 +285,9 @@ def to_shs_stages(model: ApplicationModel, status: str | None = None) -> list[di
 
 def to_shs_stage_attempts(model: ApplicationModel, stage_id: int) -> list[dict[str, Any]]:
     """``GET .../stages/{stageId}``: each attempt of one stage, with details."""
-    attempts = sorted((s for s in model.stages.values() if s.stage_id == stage_id),
-                      key=_stage_order)
+    attempts = sorted(
+        (s for s in model.stages.values() if s.stage_id == stage_id), key=_stage_order
+    )
     return [to_shs_stage(model, stage, details=True) for stage in attempts]
 
 
@@ -252,45 +315,66 @@ def _scheduler_delay(task: Task, duration: int) -> int:
     if task.metrics is None:
         return 0
     get = dict(zip(m.METRIC_NAMES, task.metrics, strict=True)).__getitem__
-    return max(0, duration - get("executorRunTime") - get("executorDeserializeTime")
-               - get("resultSerializationTime") - _getting_result_time(task, duration))
+    return max(
+        0,
+        duration
+        - get("executorRunTime")
+        - get("executorDeserializeTime")
+        - get("resultSerializationTime")
+        - _getting_result_time(task, duration),
+    )
 
 
 def to_shs_task(model: ApplicationModel, task: Task) -> dict[str, Any]:
     duration = task.duration(model.now)
     executor = model.executors.get(task.executor_id)
-    return _present([
-        ("taskId", task.task_id),
-        ("index", task.index),
-        ("attempt", task.attempt),
-        ("partitionId", task.partition_id),
-        ("launchTime", shs_date(task.launch_time)),
-        ("resultFetchStart", shs_date(task.getting_result_time or None)),
-        ("duration", duration),
-        ("executorId", task.executor_id),
-        ("host", task.host),
-        ("status", task.status),
-        ("taskLocality", task.locality),
-        ("speculative", task.speculative),
-        ("accumulatorUpdates", []),
-        ("errorMessage", task.error),
-        ("taskMetrics", _task_metrics(task.metrics) if task.metrics is not None else None),
-        ("executorLogs", dict(executor.logs) if executor else {}),
-        ("schedulerDelay", _scheduler_delay(task, duration)),
-        ("gettingResultTime", _getting_result_time(task, duration)),
-    ])
+    return _present(
+        [
+            ("taskId", task.task_id),
+            ("index", task.index),
+            ("attempt", task.attempt),
+            ("partitionId", task.partition_id),
+            ("launchTime", shs_date(task.launch_time)),
+            ("resultFetchStart", shs_date(task.getting_result_time or None)),
+            ("duration", duration),
+            ("executorId", task.executor_id),
+            ("host", task.host),
+            ("status", task.status),
+            ("taskLocality", task.locality),
+            ("speculative", task.speculative),
+            ("accumulatorUpdates", []),
+            ("errorMessage", task.error),
+            ("taskMetrics", _task_metrics(task.metrics) if task.metrics is not None else None),
+            ("executorLogs", dict(executor.logs) if executor else {}),
+            ("schedulerDelay", _scheduler_delay(task, duration)),
+            ("gettingResultTime", _getting_result_time(task, duration)),
+        ]
+    )
 
 
 def _task_metrics(values: tuple[int, ...]) -> dict[str, Any]:
     get = dict(zip(m.METRIC_NAMES, values, strict=True)).__getitem__
     return {
-        **{name: get(name) for name in (
-            "executorDeserializeTime", "executorDeserializeCpuTime", "executorRunTime",
-            "executorCpuTime", "resultSize", "jvmGcTime", "resultSerializationTime",
-            "memoryBytesSpilled", "diskBytesSpilled", "peakExecutionMemory")},
+        **{
+            name: get(name)
+            for name in (
+                "executorDeserializeTime",
+                "executorDeserializeCpuTime",
+                "executorRunTime",
+                "executorCpuTime",
+                "resultSize",
+                "jvmGcTime",
+                "resultSerializationTime",
+                "memoryBytesSpilled",
+                "diskBytesSpilled",
+                "peakExecutionMemory",
+            )
+        },
         "inputMetrics": {"bytesRead": get("inputBytes"), "recordsRead": get("inputRecords")},
-        "outputMetrics": {"bytesWritten": get("outputBytes"),
-                          "recordsWritten": get("outputRecords")},
+        "outputMetrics": {
+            "bytesWritten": get("outputBytes"),
+            "recordsWritten": get("outputRecords"),
+        },
         "shuffleReadMetrics": {
             "remoteBlocksFetched": get("shuffleRemoteBlocksFetched"),
             "localBlocksFetched": get("shuffleLocalBlocksFetched"),
@@ -312,14 +396,18 @@ def _task_metrics(values: tuple[int, ...]) -> dict[str, Any]:
                 "remoteMergedReqsDuration": get("shuffleMergedRemoteReqsDuration"),
             },
         },
-        "shuffleWriteMetrics": {"bytesWritten": get("shuffleWriteBytes"),
-                                "writeTime": get("shuffleWriteTime"),
-                                "recordsWritten": get("shuffleWriteRecords")},
+        "shuffleWriteMetrics": {
+            "bytesWritten": get("shuffleWriteBytes"),
+            "writeTime": get("shuffleWriteTime"),
+            "recordsWritten": get("shuffleWriteRecords"),
+        },
     }
 
 
 def to_shs_task_summary(
-    model: ApplicationModel, stage_id: int, attempt: int,
+    model: ApplicationModel,
+    stage_id: int,
+    attempt: int,
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES,
 ) -> dict[str, Any] | None:
     """``GET .../stages/{stageId}/{attemptId}/taskSummary``: quantiles over successful tasks.
@@ -350,19 +438,32 @@ def to_shs_task_summary(
     return {
         "quantiles": list(quantiles),
         "duration": dist(durations),
-        **{name: metric(name) for name in (
-            "executorDeserializeTime", "executorDeserializeCpuTime", "executorRunTime",
-            "executorCpuTime", "resultSize", "jvmGcTime", "resultSerializationTime")},
-        "gettingResultTime": dist([_getting_result_time(t, d)
-                                   for t, d in zip(measured, durations, strict=True)]),
-        "schedulerDelay": dist([_scheduler_delay(t, d)
-                                for t, d in zip(measured, durations, strict=True)]),
+        **{
+            name: metric(name)
+            for name in (
+                "executorDeserializeTime",
+                "executorDeserializeCpuTime",
+                "executorRunTime",
+                "executorCpuTime",
+                "resultSize",
+                "jvmGcTime",
+                "resultSerializationTime",
+            )
+        },
+        "gettingResultTime": dist(
+            [_getting_result_time(t, d) for t, d in zip(measured, durations, strict=True)]
+        ),
+        "schedulerDelay": dist(
+            [_scheduler_delay(t, d) for t, d in zip(measured, durations, strict=True)]
+        ),
         "peakExecutionMemory": metric("peakExecutionMemory"),
         "memoryBytesSpilled": metric("memoryBytesSpilled"),
         "diskBytesSpilled": metric("diskBytesSpilled"),
         "inputMetrics": {"bytesRead": metric("inputBytes"), "recordsRead": metric("inputRecords")},
-        "outputMetrics": {"bytesWritten": metric("outputBytes"),
-                          "recordsWritten": metric("outputRecords")},
+        "outputMetrics": {
+            "bytesWritten": metric("outputBytes"),
+            "recordsWritten": metric("outputRecords"),
+        },
         "shuffleReadMetrics": {
             "readBytes": dist([m.shuffle_read_bytes(t.metrics) for t in tasks]),
             "readRecords": metric("shuffleReadRecords"),
@@ -371,9 +472,13 @@ def to_shs_task_summary(
             "fetchWaitTime": metric("shuffleFetchWaitTime"),
             "remoteBytesRead": metric("shuffleRemoteBytesRead"),
             "remoteBytesReadToDisk": metric("shuffleRemoteBytesReadToDisk"),
-            "totalBlocksFetched": dist([m.metric(t.metrics, "shuffleRemoteBlocksFetched")
-                                        + m.metric(t.metrics, "shuffleLocalBlocksFetched")
-                                        for t in tasks]),
+            "totalBlocksFetched": dist(
+                [
+                    m.metric(t.metrics, "shuffleRemoteBlocksFetched")
+                    + m.metric(t.metrics, "shuffleLocalBlocksFetched")
+                    for t in tasks
+                ]
+            ),
             "remoteReqsDuration": metric("shuffleRemoteReqsDuration"),
             "shufflePushReadMetricsDist": {
                 "corruptMergedBlockChunks": metric("shuffleCorruptMergedBlockChunks"),
@@ -387,9 +492,11 @@ def to_shs_task_summary(
                 "remoteMergedReqsDuration": metric("shuffleMergedRemoteReqsDuration"),
             },
         },
-        "shuffleWriteMetrics": {"writeBytes": metric("shuffleWriteBytes"),
-                                "writeRecords": metric("shuffleWriteRecords"),
-                                "writeTime": metric("shuffleWriteTime")},
+        "shuffleWriteMetrics": {
+            "writeBytes": metric("shuffleWriteBytes"),
+            "writeRecords": metric("shuffleWriteRecords"),
+            "writeTime": metric("shuffleWriteTime"),
+        },
     }
 
 
@@ -399,42 +506,47 @@ def to_shs_task_summary(
 def to_shs_executor(executor: Executor) -> dict[str, Any]:
     memory = None
     if executor.total_on_heap >= 0:
-        memory = {"usedOnHeapStorageMemory": 0, "usedOffHeapStorageMemory": 0,
-                  "totalOnHeapStorageMemory": executor.total_on_heap,
-                  "totalOffHeapStorageMemory": executor.total_off_heap}
-    return _present([
-        ("id", executor.executor_id),
-        ("hostPort", executor.host_port or executor.host),
-        ("isActive", executor.is_active),
-        ("rddBlocks", 0),
-        ("memoryUsed", 0),
-        ("diskUsed", 0),
-        ("totalCores", executor.total_cores),
-        ("maxTasks", executor.max_tasks),
-        ("activeTasks", executor.active_tasks),
-        ("failedTasks", executor.failed_tasks),
-        ("completedTasks", executor.completed_tasks),
-        ("totalTasks", executor.total_tasks),
-        ("totalDuration", executor.total_duration),
-        ("totalGCTime", executor.total_gc_time),
-        ("totalInputBytes", executor.total_input_bytes),
-        ("totalShuffleRead", executor.total_shuffle_read),
-        ("totalShuffleWrite", executor.total_shuffle_write),
-        ("isBlacklisted", False),
-        ("maxMemory", executor.max_memory),
-        ("addTime", shs_date(executor.add_time)),
-        ("removeTime", shs_date(executor.remove_time)),
-        ("removeReason", executor.remove_reason),
-        ("executorLogs", dict(executor.logs)),
-        ("memoryMetrics", memory),
-        ("blacklistedInStages", []),
-        ("peakMemoryMetrics", _peak(executor.peak)),
-        ("attributes", dict(executor.attributes)),
-        ("resources", dict(executor.resources)),
-        ("resourceProfileId", executor.resource_profile_id),
-        ("isExcluded", False),
-        ("excludedInStages", []),
-    ])
+        memory = {
+            "usedOnHeapStorageMemory": 0,
+            "usedOffHeapStorageMemory": 0,
+            "totalOnHeapStorageMemory": executor.total_on_heap,
+            "totalOffHeapStorageMemory": executor.total_off_heap,
+        }
+    return _present(
+        [
+            ("id", executor.executor_id),
+            ("hostPort", executor.host_port or executor.host),
+            ("isActive", executor.is_active),
+            ("rddBlocks", 0),
+            ("memoryUsed", 0),
+            ("diskUsed", 0),
+            ("totalCores", executor.total_cores),
+            ("maxTasks", executor.max_tasks),
+            ("activeTasks", executor.active_tasks),
+            ("failedTasks", executor.failed_tasks),
+            ("completedTasks", executor.completed_tasks),
+            ("totalTasks", executor.total_tasks),
+            ("totalDuration", executor.total_duration),
+            ("totalGCTime", executor.total_gc_time),
+            ("totalInputBytes", executor.total_input_bytes),
+            ("totalShuffleRead", executor.total_shuffle_read),
+            ("totalShuffleWrite", executor.total_shuffle_write),
+            ("isBlacklisted", False),
+            ("maxMemory", executor.max_memory),
+            ("addTime", shs_date(executor.add_time)),
+            ("removeTime", shs_date(executor.remove_time)),
+            ("removeReason", executor.remove_reason),
+            ("executorLogs", dict(executor.logs)),
+            ("memoryMetrics", memory),
+            ("blacklistedInStages", []),
+            ("peakMemoryMetrics", _peak(executor.peak)),
+            ("attributes", dict(executor.attributes)),
+            ("resources", dict(executor.resources)),
+            ("resourceProfileId", executor.resource_profile_id),
+            ("isExcluded", False),
+            ("excludedInStages", []),
+        ]
+    )
 
 
 def to_shs_executors(model: ApplicationModel, *, include_dead: bool = False) -> list[dict]:
@@ -446,6 +558,9 @@ def to_shs_executors(model: ApplicationModel, *, include_dead: bool = False) -> 
     if include_dead:
         chosen = sorted(model.executors.values(), key=lambda e: e.executor_id)
     else:
-        chosen = sorted((e for e in model.executors.values() if e.is_active),
-                        key=lambda e: e.executor_id, reverse=True)
+        chosen = sorted(
+            (e for e in model.executors.values() if e.is_active),
+            key=lambda e: e.executor_id,
+            reverse=True,
+        )
     return [to_shs_executor(e) for e in chosen]

@@ -47,8 +47,10 @@ def driver_time_ms(model: ApplicationModel) -> int:
 
 
 def _job_stages(model: ApplicationModel, job: Job) -> list[StageAttempt]:
-    return sorted((s for s in model.stages.values() if job.job_id in s.job_ids and s.tasks),
-                  key=lambda s: (s.stage_id, s.attempt))
+    return sorted(
+        (s for s in model.stages.values() if job.job_id in s.job_ids and s.tasks),
+        key=lambda s: (s.stage_id, s.attempt),
+    )
 
 
 def _replay_job(model: ApplicationModel, job: Job, slots: int | None) -> int:
@@ -58,8 +60,10 @@ def _replay_job(model: ApplicationModel, job: Job, slots: int | None) -> int:
     for stage in _job_stages(model, job):
         ready = max((finish[p] for p in stage.info["parent_ids"] if p in finish), default=0)
         ready = max(ready, finish.get(stage.stage_id, 0))  # a retry follows its failed attempt
-        durations = [t.duration(model.now) for t in
-                     sorted(stage.tasks.values(), key=lambda t: (t.launch_time, t.task_id))]
+        durations = [
+            t.duration(model.now)
+            for t in sorted(stage.tasks.values(), key=lambda t: (t.launch_time, t.task_id))
+        ]
         end = ready
         for duration in durations:
             start = max(heapq.heappop(free), ready) if slots else ready
@@ -74,14 +78,16 @@ def _replay_job(model: ApplicationModel, job: Job, slots: int | None) -> int:
 def critical_path_ms(model: ApplicationModel) -> int:
     """Driver time plus each job's longest chain of stages, each as long as its slowest task."""
     return driver_time_ms(model) + sum(
-        _replay_job(model, job, None) for job in model.jobs.values() if not job.seed)
+        _replay_job(model, job, None) for job in model.jobs.values() if not job.seed
+    )
 
 
 def estimate_ms(model: ApplicationModel, executors: int, cores_per_executor: int) -> int:
     """The application's estimated wall time with ``executors`` x ``cores_per_executor`` slots."""
     slots = max(executors * cores_per_executor, 1)
     return driver_time_ms(model) + sum(
-        _replay_job(model, job, slots) for job in model.jobs.values() if not job.seed)
+        _replay_job(model, job, slots) for job in model.jobs.values() if not job.seed
+    )
 
 
 def scaling(model: ApplicationModel, counts: tuple[int, ...] = (1, 2, 4, 8, 16)) -> list[Estimate]:

@@ -136,7 +136,7 @@ def test_admin_filters_by_rule_and_severity_and_re_analyses(client, settings):
     settings.GEMINI_API_KEY = ""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     flagged, _ = submit_code(files={"main.py": JOB}, title="Flagged job")
-    clean, _ = submit_code(files={"main.py": "x = 1\n"}, title="Clean job")
+    submit_code(files={"main.py": "x = 1\n"}, title="Clean job")
 
     by_rule = client.get("/admin/explainer/submission/?rule=AP-D01").content.decode()
     by_high = client.get("/admin/explainer/submission/?worst=high").content.decode()

@@ -57,8 +57,12 @@ def test_exhausted_retries_fail_the_step_and_skip_everything_downstream(spark, t
     report = run_pipeline(text, spark=spark, sleep=lambda s: None)
 
     statuses = {s["name"]: s["status"] for s in report["steps"]}
-    assert statuses == {"ids": "failed", "out": "skipped", "other": "succeeded",
-                        "other_out": "succeeded"}
+    assert statuses == {
+        "ids": "failed",
+        "out": "skipped",
+        "other": "succeeded",
+        "other_out": "succeeded",
+    }
     assert report["status"] == "failed"
     assert "ConnectionError: source unavailable (attempt 2)" in report["steps"][0]["error"]
     assert report["steps"][1]["skipped_because"] == "upstream step ids failed"
@@ -89,9 +93,13 @@ def test_user_hooks_see_every_step_before_after_and_on_error(spark, tmp_path):
     report = run_pipeline(text, spark=spark)
 
     assert user_components.EVENTS == [
-        ("before", "ids"), ("after", "ids"),
-        ("before", "out"), ("after", "out"),
-        ("before", "boom"), ("error", "boom"), ("after", "boom"),
+        ("before", "ids"),
+        ("after", "ids"),
+        ("before", "out"),
+        ("after", "out"),
+        ("before", "boom"),
+        ("error", "boom"),
+        ("after", "boom"),
     ]
     assert report["steps"][2]["error"] == "RuntimeError: boom"
 

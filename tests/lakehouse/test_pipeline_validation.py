@@ -43,8 +43,10 @@ def test_wrongly_typed_and_missing_fields_are_all_reported_together():
 
 
 def test_an_unknown_input_is_reported():
-    text = "steps {\n  raw { type = csv, path = x }\n  out { type = write_parquet, path = /o,\n" \
+    text = (
+        "steps {\n  raw { type = csv, path = x }\n  out { type = write_parquet, path = /o,\n"
         "    inputs = [rwa] }\n}\n"
+    )
 
     (problem,) = _problems(text)
 
@@ -186,8 +188,10 @@ def test_quality_rules_missing_their_parameters_are_reported_at_start_up():
 
 
 def test_an_unknown_quality_action_lists_the_allowed_ones():
-    text = "steps { raw { type = csv, path = x }\n" \
+    text = (
+        "steps { raw { type = csv, path = x }\n"
         "checked { type = quality, rules = [{ rule = regex, column = s, action = explode }] } }"
+    )
 
     (problem,) = validate(text)
 
@@ -205,7 +209,8 @@ def test_validating_and_planning_never_import_pyspark():
         "print('pyspark' in sys.modules)"
     )
 
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
 
     assert result.stdout.strip() == "False"

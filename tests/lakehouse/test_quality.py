@@ -9,12 +9,7 @@ from lakehouse.engine import run_pipeline
 def people_csv(tmp_path_factory):
     path = tmp_path_factory.mktemp("quality") / "people.csv"
     path.write_text(
-        "id,name,age,country\n"
-        "1,ann,34,DE\n"
-        "2,bob,-1,FR\n"
-        "3,,51,XX\n"
-        "3,dan,200,DE\n"
-        "5,Eve,28,DE\n"
+        "id,name,age,country\n1,ann,34,DE\n2,bob,-1,FR\n3,,51,XX\n3,dan,200,DE\n5,Eve,28,DE\n"
     )
     return path
 
@@ -78,7 +73,7 @@ def test_drop_removes_rows_and_quarantine_sends_them_to_the_dead_letter_table(
 
 
 def test_a_fail_rule_stops_the_run_before_anything_is_written(spark, tmp_path, people_csv):
-    rules = '{ rule = allowed_values, column = country, values = [DE, FR], action = fail }'
+    rules = "{ rule = allowed_values, column = country, values = [DE, FR], action = fail }"
 
     report, _ = _run(spark, tmp_path, people_csv, rules)
 

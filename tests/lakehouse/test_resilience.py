@@ -25,9 +25,12 @@ def test_retry_returns_the_first_success_and_reports_each_retry():
             raise outcome
         return outcome, attempt
 
-    result = call_with_retry(action, RetrySpec(max_attempts=3, initial_delay=2),
-                             sleep=lambda s: None,
-                             on_retry=lambda n, e, d: seen.append((n, str(e), d)))
+    result = call_with_retry(
+        action,
+        RetrySpec(max_attempts=3, initial_delay=2),
+        sleep=lambda s: None,
+        on_retry=lambda n, e, d: seen.append((n, str(e), d)),
+    )
 
     assert result == ("done", 3)
     assert seen == [(1, "a", 2), (2, "b", 4)]
@@ -41,8 +44,12 @@ def test_errors_marked_not_retryable_fail_at_once():
         raise KeyError("permanent")
 
     with pytest.raises(KeyError):
-        call_with_retry(action, RetrySpec(max_attempts=5), sleep=lambda s: None,
-                        retryable=lambda e: not isinstance(e, KeyError))
+        call_with_retry(
+            action,
+            RetrySpec(max_attempts=5),
+            sleep=lambda s: None,
+            retryable=lambda e: not isinstance(e, KeyError),
+        )
 
     assert calls == [1]
 

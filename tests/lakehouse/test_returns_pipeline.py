@@ -42,8 +42,7 @@ def _write_csv(directory: Path, rows=DIRTY_ROWS, header=HEADER) -> Path:
 
 def _run(spark, lake: Path, input_path: Path, **kwargs) -> dict:
     overrides = [f"lake.root={lake}", f"returns.input_path={input_path}"]
-    return run_pipeline("returns", overrides=overrides, spark=spark, sleep=lambda s: None,
-                        **kwargs)
+    return run_pipeline("returns", overrides=overrides, spark=spark, sleep=lambda s: None, **kwargs)
 
 
 def _rows(spark, path: Path, *columns: str) -> list[tuple]:
@@ -64,8 +63,17 @@ def returns_run(spark, tmp_path_factory):
 def test_silver_holds_cleaned_typed_deduplicated_rows(spark, returns_run):
     report, lake, _, _ = returns_run
 
-    silver = _rows(spark, lake / "silver/returns", "return_id", "order_id", "sku",
-                   "return_reason", "amount", "return_date", "customer_id")
+    silver = _rows(
+        spark,
+        lake / "silver/returns",
+        "return_id",
+        "order_id",
+        "sku",
+        "return_reason",
+        "amount",
+        "return_date",
+        "customer_id",
+    )
 
     assert report["status"] == "succeeded", report["error"]
     assert [(r[0], r[1], r[2], r[3], r[4], str(r[5]), r[6]) for r in silver] == [
@@ -82,47 +90,70 @@ def test_silver_is_partitioned_by_return_date_with_an_explicit_schema(spark, ret
     _, lake, _, _ = returns_run
 
     partitions = sorted(p.name for p in (lake / "silver/returns").iterdir() if p.is_dir())
-    schema = {f.name: f.dataType.simpleString()
-              for f in spark.read.parquet(str(lake / "silver/returns")).schema.fields}
+    schema = {
+        f.name: f.dataType.simpleString()
+        for f in spark.read.parquet(str(lake / "silver/returns")).schema.fields
+    }
 
-    assert partitions == ["return_date=2024-01-05", "return_date=2024-01-07",
-                          "return_date=2024-01-08", "return_date=2024-01-09"]
-    assert schema == {"return_id": "string", "order_id": "string", "sku": "string",
-                      "return_reason": "string", "amount": "decimal(12,2)",
-                      "customer_id": "string", "return_date": "date"}
+    assert partitions == [
+        "return_date=2024-01-05",
+        "return_date=2024-01-07",
+        "return_date=2024-01-08",
+        "return_date=2024-01-09",
+    ]
+    assert schema == {
+        "return_id": "string",
+        "order_id": "string",
+        "sku": "string",
+        "return_reason": "string",
+        "amount": "decimal(12,2)",
+        "customer_id": "string",
+        "return_date": "date",
+    }
 
 
 def test_quarantine_holds_every_rejected_row_with_its_reason(spark, returns_run):
     _, lake, _, _ = returns_run
 
-    quarantine = _rows(spark, lake / "quarantine/returns", "return_id", "order_id",
-                       "reject_reason")
+    quarantine = _rows(spark, lake / "quarantine/returns", "return_id", "order_id", "reject_reason")
 
-    assert quarantine == sorted([
-        ("R3", "O12", "missing_sku"),
-        ("R4", "O13", "negative_amount"),
-        ("R5", "O14", "invalid_amount"),
-        ("R6", "O15", "invalid_return_date"),
-        (None, "O16", "missing_return_id"),
-        ("R10", "O40", "missing_amount"),
-        ("R11", "O41", "missing_return_date"),
-        ("R12", "O42", "invalid_return_date"),
-        ("R7", "O19x", "negative_amount"),
-        ("R14", "O44", "missing_sku"),
-        ("R7", "O17", "duplicate_return_id"),
-        ("R8", "O20", "duplicate_return_id"),
-        ("R8", "O19", "duplicate_return_id"),
-        ("R9", "O31", "duplicate_return_id"),
-    ], key=str)
+    assert quarantine == sorted(
+        [
+            ("R3", "O12", "missing_sku"),
+            ("R4", "O13", "negative_amount"),
+            ("R5", "O14", "invalid_amount"),
+            ("R6", "O15", "invalid_return_date"),
+            (None, "O16", "missing_return_id"),
+            ("R10", "O40", "missing_amount"),
+            ("R11", "O41", "missing_return_date"),
+            ("R12", "O42", "invalid_return_date"),
+            ("R7", "O19x", "negative_amount"),
+            ("R14", "O44", "missing_sku"),
+            ("R7", "O17", "duplicate_return_id"),
+            ("R8", "O20", "duplicate_return_id"),
+            ("R8", "O19", "duplicate_return_id"),
+            ("R9", "O31", "duplicate_return_id"),
+        ],
+        key=str,
+    )
 
 
 def test_gold_sums_counts_and_averages_per_sku_and_reason(spark, returns_run):
     _, lake, _, _ = returns_run
 
-    gold = _rows(spark, lake / "gold/returns_by_sku_reason", "sku", "return_reason",
-                 "total_amount", "return_count", "avg_amount")
-    types = {f.name: f.dataType.typeName() for f in
-             spark.read.parquet(str(lake / "gold/returns_by_sku_reason")).schema.fields}
+    gold = _rows(
+        spark,
+        lake / "gold/returns_by_sku_reason",
+        "sku",
+        "return_reason",
+        "total_amount",
+        "return_count",
+        "avg_amount",
+    )
+    types = {
+        f.name: f.dataType.typeName()
+        for f in spark.read.parquet(str(lake / "gold/returns_by_sku_reason")).schema.fields
+    }
 
     assert gold == [
         ("ABC-1", "damaged", Decimal("12.50"), 2, Decimal("6.25")),
@@ -141,8 +172,9 @@ def test_bronze_keeps_rows_as_read_with_source_file_and_ingestion_time(spark, re
     first = bronze.filter("order_id = 'O10'").first()
 
     assert bronze.count() == len(DIRTY_ROWS)
-    assert {f.dataType.simpleString() for f in bronze.schema.fields if f.name != "ingested_at"} \
-        == {"string"}
+    assert {f.dataType.simpleString() for f in bronze.schema.fields if f.name != "ingested_at"} == {
+        "string"
+    }
     assert first["sku"] == " abc-1 "
     assert first["source_file"].endswith("returns_2024_01.csv")
     assert first["ingested_at"] is not None
@@ -152,11 +184,17 @@ def test_pipeline_metrics_json_has_rows_and_duration_per_stage(returns_run):
     report, _, _, _ = returns_run
 
     metrics = json.loads(Path(report["metrics_path"]).read_text())
-    stages = {name: (s["rows_in"], s["rows_out"], s["rows_rejected"])
-              for name, s in metrics["stages"].items()}
+    stages = {
+        name: (s["rows_in"], s["rows_out"], s["rows_rejected"])
+        for name, s in metrics["stages"].items()
+    }
 
-    assert stages == {"bronze": (20, 20, 0), "silver": (20, 6, 14), "quarantine": (14, 14, 0),
-                      "gold": (6, 5, 0)}
+    assert stages == {
+        "bronze": (20, 20, 0),
+        "silver": (20, 6, 14),
+        "quarantine": (14, 14, 0),
+        "gold": (6, 5, 0),
+    }
     assert all(s["duration_seconds"] > 0 for s in metrics["stages"].values())
     assert metrics["run_id"] == report["run_id"]
     assert json.loads(json.dumps(report)) == report  # plain JSON for the run row and the API

@@ -11,22 +11,25 @@ def test_env_and_file_secrets_are_resolved_and_remembered_for_masking(tmp_path, 
     secret_file.write_text("tok-from-file\n")
     resolver = SecretResolver()
 
-    values = resolver.resolve_all({"a": "secret://env/LAKE_DB_PASSWORD",
-                                   "b": [f"secret://file/{secret_file}"], "c": "plain"})
+    values = resolver.resolve_all(
+        {"a": "secret://env/LAKE_DB_PASSWORD", "b": [f"secret://file/{secret_file}"], "c": "plain"}
+    )
 
     assert values == {"a": "pw-from-env", "b": ["tok-from-file"], "c": "plain"}
-    assert resolver.mask("url=jdbc:x?password=pw-from-env&t=tok-from-file") == \
-        "url=jdbc:x?password=***&t=***"
+    assert (
+        resolver.mask("url=jdbc:x?password=pw-from-env&t=tok-from-file")
+        == "url=jdbc:x?password=***&t=***"
+    )
 
 
 def test_values_under_sensitive_keys_are_masked_even_when_written_inline():
     resolver = SecretResolver()
 
-    masked = resolver.mask({"password": "hunter2", "api_key": "k", "user": "ann",
-                            "token": "secret://env/X"})
+    masked = resolver.mask(
+        {"password": "hunter2", "api_key": "k", "user": "ann", "token": "secret://env/X"}
+    )
 
-    assert masked == {"password": "***", "api_key": "***", "user": "ann",
-                      "token": "secret://env/X"}
+    assert masked == {"password": "***", "api_key": "***", "user": "ann", "token": "secret://env/X"}
 
 
 def test_unknown_providers_and_missing_values_are_clear_errors(monkeypatch):
@@ -43,8 +46,9 @@ def test_the_masking_filter_scrubs_secrets_from_log_records(monkeypatch):
     monkeypatch.setenv("LAKE_LOG_SECRET", "abc123")
     resolver = SecretResolver()
     resolver.resolve("secret://env/LAKE_LOG_SECRET")
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "connecting with %s", ("abc123",),
-                               None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "connecting with %s", ("abc123",), None
+    )
 
     MaskingFilter(resolver).filter(record)
 

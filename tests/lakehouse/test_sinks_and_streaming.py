@@ -30,8 +30,7 @@ def test_dynamic_overwrite_replaces_only_the_days_in_the_new_load(spark, tmp_pat
     table = tmp_path / "lake/facts"
     run_pipeline(_batch(_csv(tmp_path / "a.csv", ["d1,1", "d2,2"]), table), spark=spark)
 
-    report = run_pipeline(_batch(_csv(tmp_path / "b.csv", ["d2,20", "d3,30"]), table),
-                          spark=spark)
+    report = run_pipeline(_batch(_csv(tmp_path / "b.csv", ["d2,20", "d3,30"]), table), spark=spark)
 
     assert report["status"] == "succeeded"
     assert _load(spark, table) == [("d1", 1), ("d2", 20), ("d3", 30)]

@@ -31,13 +31,17 @@ def test_overwrite_replaces_the_whole_table_and_cleans_up(tmp_path):
 
 def test_dynamic_overwrite_replaces_only_the_partitions_in_the_new_data(tmp_path):
     target = _table(tmp_path / "t", {"d=1/a.parquet": "old1", "d=2/b.parquet": "old2"})
-    staging = _table(storage.TablePaths(target).new_staging(),
-                     {"d=2/x.parquet": "new2", "d=3/y.parquet": "new3"})
+    staging = _table(
+        storage.TablePaths(target).new_staging(), {"d=2/x.parquet": "new2", "d=3/y.parquet": "new3"}
+    )
 
     storage.publish(staging, target, "overwrite", partition_depth=1, dynamic=True)
 
-    assert _contents(target) == {"d=1/a.parquet": "old1", "d=2/x.parquet": "new2",
-                                 "d=3/y.parquet": "new3"}
+    assert _contents(target) == {
+        "d=1/a.parquet": "old1",
+        "d=2/x.parquet": "new2",
+        "d=3/y.parquet": "new3",
+    }
 
 
 def test_append_adds_files_next_to_the_existing_ones(tmp_path):
@@ -65,9 +69,14 @@ def test_a_publish_killed_between_renames_is_rolled_forward_by_the_next_run(tmp_
     staging = _table(paths.new_staging(), {"d=1/x.parquet": "new1", "d=2/y.parquet": "new2"})
     trash = paths.work / "trash-killed"
     # The state a kill leaves after the first partition moved: the journal lists both moves.
-    journal = {"staging": str(staging), "trash": str(trash),
-               "moves": [[str(staging / "d=1"), str(target / "d=1")],
-                         [str(staging / "d=2"), str(target / "d=2")]]}
+    journal = {
+        "staging": str(staging),
+        "trash": str(trash),
+        "moves": [
+            [str(staging / "d=1"), str(target / "d=1")],
+            [str(staging / "d=2"), str(target / "d=2")],
+        ],
+    }
     paths.journal.write_text(json.dumps(journal))
     trash.mkdir()
     (target / "d=1").rename(trash / "0-d=1")

@@ -96,12 +96,18 @@ def running_history_server(event_logs: list[Path], work_dir: Path) -> Iterator[H
     scripts = home / "sbin"
     subprocess.run(
         ["bash", str(scripts / "start-history-server.sh")],
-        env=env, check=True, timeout=60, capture_output=True,
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
     )
     try:
         yield HistoryServer(url=f"http://127.0.0.1:{port}")
     finally:
         subprocess.run(
             ["bash", str(scripts / "stop-history-server.sh")],
-            env=env, check=False, timeout=60, capture_output=True,
+            env=env,
+            check=False,
+            timeout=60,
+            capture_output=True,
         )

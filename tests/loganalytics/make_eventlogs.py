@@ -334,8 +334,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--derive-only", action="store_true",
-                        help="skip Spark: only re-derive fixtures and re-record SHS answers")
+    parser.add_argument(
+        "--derive-only",
+        action="store_true",
+        help="skip Spark: only re-derive fixtures and re-record SHS answers",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -351,8 +354,11 @@ def main() -> None:
         manifest[name] = generate(name, args.out)
         print(f"{name}: {manifest[name]['path']} in {time.monotonic() - started:.0f}s")
         _write_manifest(manifest, manifest_path)
-    derivations = {"plain_mixed": derive_inprogress, "lz4_retries": derive_rolling_split,
-                   "cluster_executor_loss": derive_duplicate_stage_completed}
+    derivations = {
+        "plain_mixed": derive_inprogress,
+        "lz4_retries": derive_rolling_split,
+        "cluster_executor_loss": derive_duplicate_stage_completed,
+    }
     for source, derive in derivations.items():
         if source in manifest:
             derive(manifest, args.out)

@@ -56,7 +56,8 @@ def sparkhub_answers(log: Path, shs_answers: dict[str, Any]) -> dict[str, Any]:
         "executors": to_shs_executors(model),
         "allexecutors": to_shs_executors(model, include_dead=True),
         "stage": {key: to_shs_stage_attempts(model, int(key)) for key in shs_answers["stage"]},
-        "stage_attempt": {}, "task_summary": {},
+        "stage_attempt": {},
+        "task_summary": {},
     }
     for key in shs_answers["stage_attempt"]:
         stage_id, attempt = (int(part) for part in key.split("/"))
@@ -78,7 +79,8 @@ def capture_history_server(shs, app_id: str) -> dict[str, Any]:
         "executors": shs.get(f"{base}/executors"),
         "allexecutors": shs.get(f"{base}/allexecutors"),
         "stage": {str(i): shs.get(f"{base}/stages/{i}") for i in {s["stageId"] for s in stages}},
-        "stage_attempt": {}, "task_summary": {},
+        "stage_attempt": {},
+        "task_summary": {},
     }
     for stage in stages:
         key = f"{stage['stageId']}/{stage['attemptId']}"

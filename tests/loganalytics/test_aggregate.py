@@ -81,8 +81,9 @@ def test_a_task_killed_after_its_job_ended_counts_for_the_job(eventlog):
     failed_job = next(e for e in events if e.kind == "JobEnd" and not e.fields["succeeded"])
     killed = next(e for e in events if e.kind == "TaskEnd" and e.fields["reason"] == "TaskKilled")
 
-    job = next(j for j in to_shs_jobs(aggregate(events))
-               if j["jobId"] == failed_job.fields["job_id"])
+    job = next(
+        j for j in to_shs_jobs(aggregate(events)) if j["jobId"] == failed_job.fields["job_id"]
+    )
 
     assert events.index(killed) > events.index(failed_job)
     assert job["numKilledTasks"] == 1
@@ -91,8 +92,11 @@ def test_a_task_killed_after_its_job_ended_counts_for_the_job(eventlog):
 
 def test_one_aqe_query_runs_as_several_jobs(eventlog):
     events = list(read_events(eventlog("zstd_sql")))
-    queries = [e for e in events if e.kind == "Other"
-               and e.fields["name"].endswith("SparkListenerSQLExecutionStart")]
+    queries = [
+        e
+        for e in events
+        if e.kind == "Other" and e.fields["name"].endswith("SparkListenerSQLExecutionStart")
+    ]
 
     model = aggregate(events)
 
@@ -103,14 +107,35 @@ def test_one_aqe_query_runs_as_several_jobs(eventlog):
 
 def test_seed_events_in_any_order_make_one_job_with_its_tasks():
     raw = [
-        {"event": "SparkListenerTaskEnd", "job_id": "j1", "timestamp": 1_700_000_005_000,
-         "task_id": 1, "duration_ms": 2000, "successful": True},
-        {"event": "SparkListenerJobEnd", "job_id": "j1", "timestamp": 1_700_000_009_000,
-         "completion_time": 1_700_000_009_000, "job_result": "JobSucceeded"},
-        {"event": "SparkListenerJobStart", "job_id": "j1", "timestamp": 1_700_000_000_000,
-         "user": "alice"},
-        {"event": "SparkListenerTaskEnd", "job_id": "j1", "timestamp": 1_700_000_006_000,
-         "task_id": 2, "duration_ms": 3000, "successful": False},
+        {
+            "event": "SparkListenerTaskEnd",
+            "job_id": "j1",
+            "timestamp": 1_700_000_005_000,
+            "task_id": 1,
+            "duration_ms": 2000,
+            "successful": True,
+        },
+        {
+            "event": "SparkListenerJobEnd",
+            "job_id": "j1",
+            "timestamp": 1_700_000_009_000,
+            "completion_time": 1_700_000_009_000,
+            "job_result": "JobSucceeded",
+        },
+        {
+            "event": "SparkListenerJobStart",
+            "job_id": "j1",
+            "timestamp": 1_700_000_000_000,
+            "user": "alice",
+        },
+        {
+            "event": "SparkListenerTaskEnd",
+            "job_id": "j1",
+            "timestamp": 1_700_000_006_000,
+            "task_id": 2,
+            "duration_ms": 3000,
+            "successful": False,
+        },
     ]
 
     model = aggregate([normalise(event) for event in raw])

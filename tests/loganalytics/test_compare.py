@@ -9,7 +9,8 @@ def test_a_stage_made_slower_is_the_first_change_reported(eventlog):
     slowed = max(base.stages.values(), key=lambda s: s.stage_id)
     for event in events:
         same_stage = event.kind == "StageCompleted" and event.fields["info"]["stage_id"] == (
-            slowed.stage_id)
+            slowed.stage_id
+        )
         if same_stage:
             event.fields["info"]["completion_time"] += 5000
 
@@ -21,9 +22,11 @@ def test_a_stage_made_slower_is_the_first_change_reported(eventlog):
 
 
 def test_runs_of_different_programs_pair_nothing(eventlog):
-    report = compare_runs(load_application(eventlog("snappy_shuffle")),
-                          load_application(eventlog("zstd_sql")))
+    report = compare_runs(
+        load_application(eventlog("snappy_shuffle")), load_application(eventlog("zstd_sql"))
+    )
 
     assert all(row["change_ms"] is None for row in report["jobs"])
     assert report["duration_ms"]["change"] == (
-        report["duration_ms"]["new"] - report["duration_ms"]["base"])
+        report["duration_ms"]["new"] - report["duration_ms"]["base"]
+    )

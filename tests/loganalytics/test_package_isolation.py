@@ -15,7 +15,13 @@ def test_the_event_log_package_loads_and_runs_without_django_or_pyspark(eventlog
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'pyspark')))\n"
     )
 
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
 
     assert result.stdout.strip() == "[]"

@@ -13,8 +13,16 @@ from loganalytics.eventlog import EventLogError, is_in_progress, log_files, read
 from loganalytics.eventlog.codecs import lzf_decompress
 from loganalytics.eventlog.readers import iter_lines, read_raw_events
 
-CODEC_SCENARIOS = ["plain_mixed", "zstd_sql", "lz4_retries", "snappy_shuffle", "lzf_shuffle",
-                   "rolling_zstd", "rolling_split", "cluster_executor_loss"]
+CODEC_SCENARIOS = [
+    "plain_mixed",
+    "zstd_sql",
+    "lz4_retries",
+    "snappy_shuffle",
+    "lzf_shuffle",
+    "rolling_zstd",
+    "rolling_split",
+    "cluster_executor_loss",
+]
 
 
 @pytest.mark.parametrize("scenario", CODEC_SCENARIOS)
@@ -58,8 +66,14 @@ def test_an_inprogress_log_cut_mid_line_reads_up_to_the_last_complete_event(even
 def test_a_compact_file_replaces_the_files_before_it_and_dot_and_crc_files_are_skipped(tmp_path):
     folder = tmp_path / "eventlog_v2_app-1"
     folder.mkdir()
-    for name in ["events_1_app-1", "events_2_app-1.compact", "events_3_app-1",
-                 ".events_3_app-1.crc", "events_4_app-1.crc", "appstatus_app-1"]:
+    for name in [
+        "events_1_app-1",
+        "events_2_app-1.compact",
+        "events_3_app-1",
+        ".events_3_app-1.crc",
+        "events_4_app-1.crc",
+        "appstatus_app-1",
+    ]:
         (folder / name).write_text('{"Event": "SparkListenerLogStart", "Spark Version": "4"}\n')
 
     names = [path.name for path in log_files(folder)]
@@ -68,10 +82,12 @@ def test_a_compact_file_replaces_the_files_before_it_and_dot_and_crc_files_are_s
 
 
 def test_lz4_streams_written_block_by_block_decode_across_blocks(tmp_path):
-    lines = [orjson.dumps({"Event": "SparkListenerLogStart", "Spark Version": str(i)}) + b"\n"
-             for i in range(3000)]
+    lines = [
+        orjson.dumps({"Event": "SparkListenerLogStart", "Spark Version": str(i)}) + b"\n"
+        for i in range(3000)
+    ]
     payload = b"".join(lines)
-    blocks = [payload[i:i + 7000] for i in range(0, len(payload), 7000)]
+    blocks = [payload[i : i + 7000] for i in range(0, len(payload), 7000)]
     framed = bytearray()
     for block in blocks:
         compressed = lz4.block.compress(block, store_size=False)
@@ -113,8 +129,11 @@ def test_a_concatenation_of_zstd_frames_reads_as_one_log(tmp_path):
         ("empty", b"", "no complete event"),
         ("list.json", b"[1, 2, 3]\n", "expected a JSON object"),
         ("not-an-event.json", b'{"hello": "world"}\n', "'Event'"),
-        ("wrong-type.json", b'{"Event": "SparkListenerJobStart", "Job ID": "seven"}\n',
-         "'Job ID' must be an integer"),
+        (
+            "wrong-type.json",
+            b'{"Event": "SparkListenerJobStart", "Job ID": "seven"}\n',
+            "'Job ID' must be an integer",
+        ),
         ("random.lz4", os.urandom(4096), "content is not lz4"),
         ("garbage.zstd", b"\x28\xb5\x2f\xfd" + os.urandom(200), "zstd"),
     ],
@@ -199,8 +218,11 @@ def test_a_copied_log_with_a_crc_sidecar_reads_the_same(tmp_path, eventlog):
 
 def test_a_log_cut_before_application_start_takes_its_id_from_its_name(tmp_path):
     path = tmp_path / "local-1700000000000.zstd.inprogress"
-    path.write_bytes(zstandard.ZstdCompressor().compress(
-        b'{"Event": "SparkListenerLogStart", "Spark Version": "4.0.0"}\n'))
+    path.write_bytes(
+        zstandard.ZstdCompressor().compress(
+            b'{"Event": "SparkListenerLogStart", "Spark Version": "4.0.0"}\n'
+        )
+    )
 
     (event,) = read_events(path)
 

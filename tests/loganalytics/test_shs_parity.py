@@ -13,8 +13,17 @@ import pytest
 from tests.loganalytics.history_server import running_history_server
 from tests.loganalytics.parity import capture_history_server, differences, sparkhub_answers
 
-COMPLETE = ["plain_mixed", "zstd_sql", "lz4_retries", "snappy_shuffle", "lzf_shuffle",
-            "rolling_zstd", "rolling_split", "cluster_executor_loss", "duplicate_stage_completed"]
+COMPLETE = [
+    "plain_mixed",
+    "zstd_sql",
+    "lz4_retries",
+    "snappy_shuffle",
+    "lzf_shuffle",
+    "rolling_zstd",
+    "rolling_split",
+    "cluster_executor_loss",
+    "duplicate_stage_completed",
+]
 
 # For a log still being written, SHS times running things by its own clock at request time.
 OBSERVATION_TIME_FIELDS = ("lastUpdated", "lastUpdatedEpoch", "totalDuration", "duration")
@@ -35,8 +44,7 @@ def test_an_inprogress_log_matches_the_history_server_except_its_clock(eventlog,
     actual = sparkhub_answers(eventlog("plain_inprogress"), expected)
 
     found = differences(expected, actual, "plain_inprogress")
-    unexplained = [d for d in found
-                   if not d.split(":")[0].endswith(OBSERVATION_TIME_FIELDS)]
+    unexplained = [d for d in found if not d.split(":")[0].endswith(OBSERVATION_TIME_FIELDS)]
     assert unexplained == []
     assert expected["application"]["attempts"][0]["completed"] is False
     assert actual["jobs"][0]["status"] == "RUNNING"

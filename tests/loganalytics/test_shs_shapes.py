@@ -36,8 +36,9 @@ def test_an_unknown_stage_attempt_or_one_without_tasks_has_no_answer(eventlog):
 def test_task_summary_quantiles_come_from_sorted_successful_task_values(eventlog):
     model = load_application(eventlog("plain_mixed"))
     stage = max(model.stages.values(), key=lambda s: s.completed_tasks)
-    run_times = sorted(metric(task.metrics, "executorRunTime")
-                       for task in stage.tasks.values() if task.successful)
+    run_times = sorted(
+        metric(task.metrics, "executorRunTime") for task in stage.tasks.values() if task.successful
+    )
 
     summary = to_shs_task_summary(model, stage.stage_id, stage.attempt, quantiles=(0.0, 1.0))
 

@@ -20,15 +20,28 @@ from .operations import (
 from .program import Hit, Program
 from .udfs import check_udfs
 
-CHECKS = (check_driver, check_shuffles, check_io, check_cache, check_rdd, check_loops,
-          check_streaming, check_filters, check_udfs)
+CHECKS = (
+    check_driver,
+    check_shuffles,
+    check_io,
+    check_cache,
+    check_rdd,
+    check_loops,
+    check_streaming,
+    check_filters,
+    check_udfs,
+)
 
 __all__ = ["RULES", "SEVERITY_RANK", "Program", "Rule", "evaluate_findings"]
 
 
-def evaluate_findings(program: Program, interpreter_findings: Iterable[Finding],
-                      files: dict[str, ParsedFile], disabled: frozenset[str],
-                      warnings: list[str]) -> list[dict]:
+def evaluate_findings(
+    program: Program,
+    interpreter_findings: Iterable[Finding],
+    files: dict[str, ParsedFile],
+    disabled: frozenset[str],
+    warnings: list[str],
+) -> list[dict]:
     """All findings, minus disabled rules and ``# noqa: AP-XXX`` lines, one per rule and line.
     A check that fails is skipped and noted in ``warnings``; the others still report."""
     hits: list[Hit] = [Hit(f.rule, f.line, f.file, f.detail) for f in interpreter_findings]
@@ -49,13 +62,15 @@ def evaluate_findings(program: Program, interpreter_findings: Iterable[Finding],
         if parsed is not None and hit.rule in parsed.noqa.get(hit.line, frozenset()):
             continue
         rule = RULES[hit.rule]
-        findings.append({
-            "rule": hit.rule,
-            "line": hit.line,
-            "severity": rule.severity,
-            "message": rule.message,
-            "fix": rule.fix,
-            "title": rule.title,
-            "file": hit.file,
-        })
+        findings.append(
+            {
+                "rule": hit.rule,
+                "line": hit.line,
+                "severity": rule.severity,
+                "message": rule.message,
+                "fix": rule.fix,
+                "title": rule.title,
+                "file": hit.file,
+            }
+        )
     return findings

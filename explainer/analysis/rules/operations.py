@@ -12,25 +12,46 @@ GROUPINGS = frozenset({"groupBy", "groupby", "rollup", "cube"})
 DEDUPLICATIONS = frozenset({"distinct", "dropDuplicates", "drop_duplicates"})
 BATCH_WRITES = frozenset(
     [
-        "write.parquet", "write.csv", "write.json", "write.orc", "write.text", "write.save",
-        "write.saveAsTable", "write.jdbc", "write.xml",
+        "write.parquet",
+        "write.csv",
+        "write.json",
+        "write.orc",
+        "write.text",
+        "write.save",
+        "write.saveAsTable",
+        "write.jdbc",
+        "write.xml",
     ]
 )
 RDD_PIPELINE = frozenset(
     [
-        "map", "filter", "flatMap", "reduceByKey", "mapPartitions", "mapValues", "flatMapValues",
-        "groupByKey", "keyBy",
+        "map",
+        "filter",
+        "flatMap",
+        "reduceByKey",
+        "mapPartitions",
+        "mapValues",
+        "flatMapValues",
+        "groupByKey",
+        "keyBy",
     ]
 )
 RDD_ROUND_TRIP = frozenset(
     [
-        "isEmpty", "count", "take", "first", "collect", "foreach", "foreachPartition",
+        "isEmpty",
+        "count",
+        "take",
+        "first",
+        "collect",
+        "foreach",
+        "foreachPartition",
         "toLocalIterator",
     ]
 )
 PER_KEY_REDUCTIONS = frozenset({"sum", "len", "max", "min", "count", "mean", "fsum"})
-LEFT_PRESERVING = frozenset({"left", "leftouter", "full", "outer", "fullouter", "leftsemi",
-                             "semi", "leftanti", "anti"})
+LEFT_PRESERVING = frozenset(
+    {"left", "leftouter", "full", "outer", "fullouter", "leftsemi", "semi", "leftanti", "anti"}
+)
 RIGHT_PRESERVING = frozenset({"right", "rightouter", "full", "outer", "fullouter"})
 SEMI_ANTI = frozenset({"semi", "leftsemi", "anti", "leftanti"})
 CARRIED_UNIONS = frozenset({"union", "unionAll", "unionByName", "join"})
@@ -40,7 +61,8 @@ PRUNING = frozenset({"select", "selectExpr", "drop", "groupBy", "agg"})
 def check_driver(p: Program) -> Iterator[Hit]:
     for op in p.ops:
         unbounded = op.detail.get("external_input") or (
-            bool(op.inputs) and not all(p.bounded(i) for i in p.inputs(op)))
+            bool(op.inputs) and not all(p.bounded(i) for i in p.inputs(op))
+        )
         if op.method == "collect" and unbounded:
             yield p.hit("AP-D01", op)
         elif op.method == "toPandas" and unbounded:
@@ -60,8 +82,11 @@ def check_shuffles(p: Program) -> Iterator[Hit]:
             isinstance(partitions, int) and partitions > 1
         ):
             yield p.hit("AP-S07", op)
-        if op.method in SORTS and op.api in ("dataframe", "rdd") and not op.streaming and (
-            sort_unbounded(p, op)
+        if (
+            op.method in SORTS
+            and op.api in ("dataframe", "rdd")
+            and not op.streaming
+            and (sort_unbounded(p, op))
         ):
             yield p.hit("AP-S02", op)
         if op.method == "groupByKey" and any(reduces_groups(c) for c in p.consumers(op)):
@@ -80,8 +105,14 @@ def check_shuffles(p: Program) -> Iterator[Hit]:
 
 def sort_unbounded(p: Program, sort) -> bool:
     """The sorted data reaches an action that does not bound it (limit/take/first/show)."""
-    return bool(p.reachable_actions(sort, stop=lambda op: op.method in ("limit", "tail") or (
-        op.kind == "action" and op.detail.get("bound"))))
+    return bool(
+        p.reachable_actions(
+            sort,
+            stop=lambda op: (
+                op.method in ("limit", "tail") or (op.kind == "action" and op.detail.get("bound"))
+            ),
+        )
+    )
 
 
 def reduces_groups(consumer) -> bool:
@@ -90,8 +121,7 @@ def reduces_groups(consumer) -> bool:
     function = consumer.node.args[0]
     if isinstance(function, ast.Name):
         return function.id in PER_KEY_REDUCTIONS
-    return isinstance(function, ast.Lambda) and bool(call_names(function.body) &
-                                                     PER_KEY_REDUCTIONS)
+    return isinstance(function, ast.Lambda) and bool(call_names(function.body) & PER_KEY_REDUCTIONS)
 
 
 def is_cartesian(p: Program, op) -> bool:
@@ -111,9 +141,7 @@ def redundant_deduplication(p: Program, op) -> bool:
     for consumer in p.consumers(op):
         if consumer.method in GROUPINGS:
             keys = consumer.detail.get("keys")
-            if op.method == "distinct" or subset is None or (
-                keys and set(keys) == set(subset)
-            ):
+            if op.method == "distinct" or subset is None or (keys and set(keys) == set(subset)):
                 return True
     return any(
         parent.detail.get("aggregation") or parent.detail.get("global_aggregate")
@@ -168,12 +196,18 @@ def _column_ref(node: ast.AST) -> bool:
 
 def _has_column_equality(condition: ast.AST) -> bool:
     for child in ast.walk(condition):
-        if isinstance(child, ast.Compare) and len(child.ops) == 1 and isinstance(
-            child.ops[0], ast.Eq
-        ) and _column_ref(child.left) and _column_ref(child.comparators[0]):
+        if (
+            isinstance(child, ast.Compare)
+            and len(child.ops) == 1
+            and isinstance(child.ops[0], ast.Eq)
+            and _column_ref(child.left)
+            and _column_ref(child.comparators[0])
+        ):
             return True
-        if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and (
-            child.func.attr == "eqNullSafe"
+        if (
+            isinstance(child, ast.Call)
+            and isinstance(child.func, ast.Attribute)
+            and (child.func.attr == "eqNullSafe")
         ):
             return True
     return False
@@ -182,17 +216,22 @@ def _has_column_equality(condition: ast.AST) -> bool:
 def _key_of(node: ast.AST) -> tuple[str, str] | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return node.value.id, node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(
-        node.slice, ast.Constant
-    ) and isinstance(node.slice.value, str):
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
         return node.value.id, node.slice.value
     return None
 
 
 def _same_named_keys(condition: ast.AST) -> bool:
     for child in ast.walk(condition):
-        if isinstance(child, ast.Compare) and len(child.ops) == 1 and isinstance(
-            child.ops[0], ast.Eq
+        if (
+            isinstance(child, ast.Compare)
+            and len(child.ops) == 1
+            and isinstance(child.ops[0], ast.Eq)
         ):
             left, right = _key_of(child.left), _key_of(child.comparators[0])
             if left and right and left[0] != right[0] and left[1] == right[1]:
@@ -207,10 +246,14 @@ def check_io(p: Program) -> Iterator[Hit]:
             yield from read_rules(p, op)
         if op.method in ("select", "selectExpr") and detail.get("star"):
             yield p.hit("AP-IO02", op)
-        if op.api == "sql" and detail.get("select_star") and p.reachable_actions(
-            op, stop=lambda o: o.method in PRUNING
-        ) and any(a.api == "sink" for a in p.reachable_actions(
-            op, stop=lambda o: o.method in PRUNING)):
+        if (
+            op.api == "sql"
+            and detail.get("select_star")
+            and p.reachable_actions(op, stop=lambda o: o.method in PRUNING)
+            and any(
+                a.api == "sink" for a in p.reachable_actions(op, stop=lambda o: o.method in PRUNING)
+            )
+        ):
             yield p.hit("AP-IO02", op)
         if op.method in BATCH_WRITES and not detail.get("mode_set"):
             yield p.hit("AP-IO03", op)
@@ -225,8 +268,10 @@ def read_rules(p: Program, op) -> Iterator[Hit]:
     fmt = detail.get("format")
     options = {k.lower(): v for k, v in (detail.get("options") or {}).items()}
     lines = {k.lower(): v for k, v in (detail.get("option_lines") or {}).items()}
-    if fmt == "csv" and not detail.get("schema") and (options.get("inferschema") or "").lower() in (
-        "true", "1"
+    if (
+        fmt == "csv"
+        and not detail.get("schema")
+        and (options.get("inferschema") or "").lower() in ("true", "1")
     ):
         yield p.hit("AP-IO01", op, lines.get("inferschema"))
     if fmt == "json" and not detail.get("schema"):
@@ -240,17 +285,17 @@ def read_rules(p: Program, op) -> Iterator[Hit]:
     if fmt == "jdbc":
         bounds = {"lowerbound", "upperbound", "numpartitions"}
         partitioned = (
-            ("partitioncolumn" in options or "column" in options) and bounds <= set(options)
-        ) or "predicates" in options or len(getattr(op.node, "args", [])) >= 6
+            (("partitioncolumn" in options or "column" in options) and bounds <= set(options))
+            or "predicates" in options
+            or len(getattr(op.node, "args", [])) >= 6
+        )
         if not partitioned:
             yield p.hit("AP-IO06", op)
 
 
 def check_cache(p: Program) -> Iterator[Hit]:
     released_everything = "catalog.clearCache" in p.conf
-    unpersisted = {
-        source for op in p.ops if op.method == "unpersist" for source in op.inputs
-    }
+    unpersisted = {source for op in p.ops if op.method == "unpersist" for source in op.inputs}
     for op in p.ops:
         if op.method in ("cache", "persist"):
             same_data = {op.id, *op.inputs}
@@ -258,7 +303,8 @@ def check_cache(p: Program) -> Iterator[Hit]:
                 yield p.hit("AP-C01", op)
             uses = p.reachable_actions(op, stop=lambda o: o.method == "unpersist")
             later = [
-                action for parent in p.inputs(op)
+                action
+                for parent in p.inputs(op)
                 for action in p.reachable_actions(parent, stop=lambda o, c=op.id: o.id == c)
                 if action.id > op.id
             ]
@@ -281,8 +327,10 @@ def reused_without_cache(p: Program) -> Iterator[Hit]:
     for op_id, actions in qualifying.items():
         op = p.by_id[op_id]
         later = [
-            other for other, other_actions in qualifying.items()
-            if other != op_id and other_actions == actions
+            other
+            for other, other_actions in qualifying.items()
+            if other != op_id
+            and other_actions == actions
             and op_id in {a.id for a in p.ancestors(p.by_id[other])}
         ]
         if not later:
@@ -320,15 +368,22 @@ def check_loops(p: Program) -> Iterator[Hit]:
         if op.method in ("withColumn", "withColumnRenamed"):
             yield p.hit("AP-L01", op)
         elif op.method in CARRIED_UNIONS:
-            loop = next((node for node in reversed(op.loops)
-                         if isinstance(node, (ast.For, ast.AsyncFor, ast.While))), None)
+            loop = next(
+                (
+                    node
+                    for node in reversed(op.loops)
+                    if isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+                ),
+                None,
+            )
             if loop is not None and not checkpoints(loop, carried):
                 yield p.hit("AP-L02", op)
 
 
 def checkpoints(loop: ast.AST, name: str) -> bool:
     return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("checkpoint", "localCheckpoint")
         and receiver_root(node.func.value) == name
         for node in ast.walk(loop)
@@ -356,8 +411,9 @@ def stateful(p: Program, op) -> bool:
         return True
     if op.method == "agg" and op.api == "dataframe":
         return True
-    return op.method == "join" and all(side.streaming for side in p.inputs(op)) and len(
-        op.inputs) > 1
+    return (
+        op.method == "join" and all(side.streaming for side in p.inputs(op)) and len(op.inputs) > 1
+    )
 
 
 def check_filters(p: Program) -> Iterator[Hit]:

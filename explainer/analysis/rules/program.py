@@ -8,8 +8,21 @@ from dataclasses import dataclass, field
 from ..dag import ancestors, descendants_map
 from ..model import Operation, Udf, WindowOrigin
 
-BOUNDING = frozenset({"limit", "take", "head", "first", "tail", "show", "takeOrdered", "top",
-                      "describe", "summary", "isEmpty"})
+BOUNDING = frozenset(
+    {
+        "limit",
+        "take",
+        "head",
+        "first",
+        "tail",
+        "show",
+        "takeOrdered",
+        "top",
+        "describe",
+        "summary",
+        "isEmpty",
+    }
+)
 
 
 @dataclass
@@ -58,8 +71,11 @@ class Program:
             or bool(detail.get("global_aggregate"))
             or bool(detail.get("local"))
             or (op.api == "sql" and bool(detail.get("limit")))
-            or (op.method in ("groupBy", "groupby") and detail.get("keys") == []
-                and not op.node.args)
+            or (
+                op.method in ("groupBy", "groupby")
+                and detail.get("keys") == []
+                and not op.node.args
+            )
             or (bool(op.inputs) and all(self.bounded(p) for p in self.inputs(op)))
         )
         self._bounded[op.id] = result

@@ -10,24 +10,76 @@ from .program import Hit, Program
 
 STRING_BUILTINS = frozenset(
     [
-        "upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize", "replace",
-        "startswith", "endswith", "zfill",
+        "upper",
+        "lower",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "title",
+        "capitalize",
+        "replace",
+        "startswith",
+        "endswith",
+        "zfill",
     ]
 )
 FUNCTION_BUILTINS = frozenset({"len", "abs", "round", "str", "int", "float", "bool"})
-QUALIFIED_BUILTINS = frozenset({"re.sub", "re.match", "re.search", "datetime.strptime",
-                                "datetime.datetime.strptime", "math.sqrt", "math.log",
-                                "math.exp", "math.floor", "math.ceil", "math.pow", "json.loads"})
+QUALIFIED_BUILTINS = frozenset(
+    {
+        "re.sub",
+        "re.match",
+        "re.search",
+        "datetime.strptime",
+        "datetime.datetime.strptime",
+        "math.sqrt",
+        "math.log",
+        "math.exp",
+        "math.floor",
+        "math.ceil",
+        "math.pow",
+        "json.loads",
+    }
+)
 NUMERIC_MODULES = ("math.", "np.", "numpy.")
 RANDOM_CALLS = ("random.", "uuid.", "secrets.", "np.random.", "numpy.random.")
-CLOCK_CALLS = frozenset({"time.time", "time.time_ns", "time.monotonic", "datetime.now",
-                         "datetime.utcnow", "datetime.datetime.now", "datetime.datetime.utcnow",
-                         "date.today", "datetime.date.today", "os.urandom"})
-RANDOM_NAMES = frozenset({"random", "randint", "uniform", "choice", "shuffle", "uuid4",
-                          "uuid1", "urandom", "gauss", "randrange"})
+CLOCK_CALLS = frozenset(
+    {
+        "time.time",
+        "time.time_ns",
+        "time.monotonic",
+        "datetime.now",
+        "datetime.utcnow",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "date.today",
+        "datetime.date.today",
+        "os.urandom",
+    }
+)
+RANDOM_NAMES = frozenset(
+    {
+        "random",
+        "randint",
+        "uniform",
+        "choice",
+        "shuffle",
+        "uuid4",
+        "uuid1",
+        "urandom",
+        "gauss",
+        "randrange",
+    }
+)
 STRING_TYPES = ("string", "str", "StringType")
-NOT_BUILTIN_SHAPES = (ast.Lambda, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp,
-                      ast.Subscript, ast.Starred)
+NOT_BUILTIN_SHAPES = (
+    ast.Lambda,
+    ast.ListComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+    ast.SetComp,
+    ast.Subscript,
+    ast.Starred,
+)
 
 
 def check_udfs(p: Program) -> Iterator[Hit]:
@@ -35,7 +87,8 @@ def check_udfs(p: Program) -> Iterator[Hit]:
         expression = single_expression(udf.body)
         params = set(udf.params)
         builtin = (
-            not udf.vectorized and expression is not None
+            not udf.vectorized
+            and expression is not None
             and maps_to_builtin(strip_null_guard(expression, params), params)
         )
         if builtin:
@@ -51,7 +104,8 @@ def single_expression(body: ast.AST | None) -> ast.expr | None:
         return body.body
     if isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)):
         statements = [
-            s for s in body.body
+            s
+            for s in body.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
         ]
         if len(statements) == 1 and isinstance(statements[0], ast.Return):
@@ -84,8 +138,10 @@ def _tests_param(test: ast.expr, params: set[str]) -> bool:
         return test.id in params
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _tests_param(test.operand, params)
-    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and (
-        test.left.id in params
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and (test.left.id in params)
     )
 
 
@@ -100,8 +156,10 @@ def maps_to_builtin(expression: ast.expr, params: set[str]) -> bool:
                 (func.attr in STRING_BUILTINS and _is_param_expr(func.value, params))
                 or func.attr in ("date", "strftime")
             )
-            if string_method or name in QUALIFIED_BUILTINS or (
-                isinstance(func, ast.Name) and func.id in FUNCTION_BUILTINS
+            if (
+                string_method
+                or name in QUALIFIED_BUILTINS
+                or (isinstance(func, ast.Name) and func.id in FUNCTION_BUILTINS)
             ):
                 found_call = True
             else:
@@ -114,8 +172,19 @@ def maps_to_builtin(expression: ast.expr, params: set[str]) -> bool:
 
 
 def _module_name(name: str) -> bool:
-    return name in {"re", "datetime", "math", "json", "str", "len", "abs", "round", "int",
-                    "float", "bool"}
+    return name in {
+        "re",
+        "datetime",
+        "math",
+        "json",
+        "str",
+        "len",
+        "abs",
+        "round",
+        "int",
+        "float",
+        "bool",
+    }
 
 
 def _is_param_expr(node: ast.AST, params: set[str]) -> bool:
@@ -151,15 +220,39 @@ def numeric_udf(udf: Udf) -> bool:
             if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Mod):
                 arithmetic = True
             elif isinstance(node, ast.Call):
-                if not dotted(node.func).startswith(NUMERIC_MODULES) and dotted(
-                    node.func) not in ("abs", "min", "max", "float", "int"):
+                if not dotted(node.func).startswith(NUMERIC_MODULES) and dotted(node.func) not in (
+                    "abs",
+                    "min",
+                    "max",
+                    "float",
+                    "int",
+                ):
                     return False
-            elif (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(
-                node, (ast.JoinedStr, ast.Subscript, ast.Lambda, ast.For, ast.While, ast.Try,
-                       ast.With, ast.Dict, ast.List)
-            ) or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and (
-                node.id not in locals_ and node.id not in ("math", "np", "numpy", "abs", "min",
-                                                           "max", "float", "int", "None")
-            )):
+            elif (
+                (isinstance(node, ast.Constant) and isinstance(node.value, str))
+                or isinstance(
+                    node,
+                    (
+                        ast.JoinedStr,
+                        ast.Subscript,
+                        ast.Lambda,
+                        ast.For,
+                        ast.While,
+                        ast.Try,
+                        ast.With,
+                        ast.Dict,
+                        ast.List,
+                    ),
+                )
+                or (
+                    isinstance(node, ast.Name)
+                    and isinstance(node.ctx, ast.Load)
+                    and (
+                        node.id not in locals_
+                        and node.id
+                        not in ("math", "np", "numpy", "abs", "min", "max", "float", "int", "None")
+                    )
+                )
+            ):
                 return False
     return arithmetic

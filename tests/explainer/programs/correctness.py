@@ -66,7 +66,6 @@ EXPECTED = {
         ("parquet", "/lake/users", 6),
         ("parquet", "/lake/orders", 7),
     ],
-    "sinks": [
-    ],
+    "sinks": [],
     "jobs_at_least": 3,
 }

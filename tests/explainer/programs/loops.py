@@ -66,7 +66,6 @@ EXPECTED = {
         ("parquet", None, 29),
         ("parquet", None, 33),
     ],
-    "sinks": [
-    ],
+    "sinks": [],
     "jobs_at_least": 6,
 }
