@@ -201,4 +201,5 @@ def app_id_from_name(path: str | Path) -> str:
 
 def last_modified_millis(path: str | Path) -> int:
     """When the log was last written (the newest of its files), in epoch milliseconds."""
-    return max(int(file.stat().st_mtime * 1000) for file in log_files(path))
+    # Whole milliseconds as Java's File.lastModified() gives them (float seconds can round down).
+    return max(file.stat().st_mtime_ns // 1_000_000 for file in log_files(path))

@@ -14,7 +14,11 @@ PROGRAMS = Path(__file__).parent / "programs"
 
 
 def program_paths() -> list[Path]:
-    return sorted(p for p in PROGRAMS.iterdir() if p.suffix == ".py" or p.is_dir())
+    return sorted(
+        p
+        for p in PROGRAMS.iterdir()
+        if p.suffix == ".py" or (p.is_dir() and not p.name.startswith(("_", ".")))
+    )
 
 
 def load_program(path: Path) -> tuple[dict[str, str], dict]:

@@ -1,3 +1,5 @@
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,19 +15,29 @@ BURN_THEN_WAIT = (
 )
 
 
-def test_process_tree_cpu_seconds_counts_the_cpu_of_live_child_processes():
-    before = process_tree_cpu_seconds()
-    child = subprocess.Popen(
-        [sys.executable, "-c", BURN_THEN_WAIT], stdout=subprocess.PIPE, text=True
+def test_process_tree_cpu_seconds_counts_the_cpu_of_live_descendants():
+    # A parent that burns nothing itself and a child that burns 0.4 s, as a driver and its JVM.
+    # Measured from the parent, so other processes of the test run cannot disturb the figure.
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys\n"
+            f"child = subprocess.Popen([sys.executable, '-c', {BURN_THEN_WAIT!r}])\n"
+            "child.wait()\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
-        assert child.stdout.readline().strip() == "burnt"
+        assert parent.stdout.readline().strip() == "burnt"
         time.sleep(0.1)  # let the kernel account the last tick
 
-        used = process_tree_cpu_seconds() - before
+        used = process_tree_cpu_seconds(parent.pid)
     finally:
-        child.kill()
-        child.wait()
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
 
     assert used >= 0.35
 

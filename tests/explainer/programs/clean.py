@@ -1,6 +1,5 @@
 # ruff: noqa
 """A well-written job next to pandas and plain Python that merely looks like Spark."""
-
 import pandas as pd
 from pyspark.sql import SparkSession, Window
 from pyspark.sql import functions as F
@@ -57,7 +56,8 @@ EXPECTED = {
         (24, "isEmpty", "action", False),
         (27, "unpersist", "transformation", False),
     ],
-    "findings": [],
+    "findings": [
+    ],
     "sources": [
         ("parquet", "/lake/orders/day=2024-01-01", 11),
         ("table", "crm.customers", 12),

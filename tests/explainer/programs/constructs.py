@@ -7,9 +7,13 @@ spark = SparkSession.builder.appName("constructs").getOrCreate()
 TABLE = "sales.orders"
 day = "2024-01-01"
 
-orders = spark.read.format("parquet").load("/lake/orders")
+orders = spark.read \
+    .format("parquet") \
+    .load("/lake/orders")
 orders = orders.filter(f.col("amount") > 0)
-orders = orders.withColumn("day", to_date(col("ts"))).select("id", "day", "amount")
+orders = (orders
+          .withColumn("day", to_date(col("ts")))
+          .select("id", "day", "amount"))
 
 
 def add_tax(frame, rate):

@@ -66,6 +66,7 @@ EXPECTED = {
         ("parquet", "/lake/users", 6),
         ("parquet", "/lake/orders", 7),
     ],
-    "sinks": [],
+    "sinks": [
+    ],
     "jobs_at_least": 3,
 }

@@ -36,26 +36,12 @@ unknown = a.union(strings)
 
 url = "jdbc:postgresql://db/shop"
 orders = spark.read.jdbc(url, "public.orders", properties={"user": "me"})
-parts = spark.read.jdbc(
-    url,
-    "public.orders",
-    column="id",
-    lowerBound=1,
-    upperBound=1000,
-    numPartitions=8,
-    properties={"user": "me"},
-)
+parts = spark.read.jdbc(url, "public.orders", column="id", lowerBound=1, upperBound=1000,
+                        numPartitions=8, properties={"user": "me"})
 loaded = spark.read.format("jdbc").option("url", url).option("dbtable", "public.items").load()
-split = (
-    spark.read.format("jdbc")
-    .option("url", url)
-    .option("dbtable", "public.items")
-    .option("partitionColumn", "id")
-    .option("lowerBound", "1")
-    .option("upperBound", "100")
-    .option("numPartitions", "4")
-    .load()
-)
+split = (spark.read.format("jdbc").option("url", url).option("dbtable", "public.items")
+         .option("partitionColumn", "id").option("lowerBound", "1")
+         .option("upperBound", "100").option("numPartitions", "4").load())
 
 EXPECTED = {
     "operations": [
@@ -86,34 +72,19 @@ EXPECTED = {
         (44, "read.load", "transformation", False),
     ],
     "findings": [
-        ("AP-IO01", 8),
-        ("AP-IO01", 12),
-        ("AP-IO01", 17),
-        ("AP-IO02", 21),
-        ("AP-IO03", 24),
-        ("AP-IO03", 26),
-        ("AP-IO05", 32),
-        ("AP-IO06", 38),
-        ("AP-IO06", 41),
+        ("AP-IO01", 8), ("AP-IO01", 12), ("AP-IO01", 17), ("AP-IO02", 21), ("AP-IO03", 24),
+        ("AP-IO03", 26), ("AP-IO05", 32), ("AP-IO06", 38), ("AP-IO06", 41),
     ],
     "sources": [
-        ("csv", "/in/a.csv", 8),
-        ("csv", "/in/b.csv", 13),
-        ("csv", "/in/c.csv", 15),
-        ("csv", "/in/d.csv", 16),
-        ("json", "/in/events.json", 17),
-        ("json", "/in/sampled.json", 18),
-        ("json", "/in/known.json", 19),
-        ("jdbc", "public.orders", 38),
-        ("jdbc", "public.orders", 39),
-        ("jdbc", "public.items", 41),
-        ("jdbc", "public.items", 44),
+        ("csv", "/in/a.csv", 8), ("csv", "/in/b.csv", 13), ("csv", "/in/c.csv", 15),
+        ("csv", "/in/d.csv", 16), ("json", "/in/events.json", 17),
+        ("json", "/in/sampled.json", 18), ("json", "/in/known.json", 19),
+        ("jdbc", "public.orders", 38), ("jdbc", "public.orders", 39),
+        ("jdbc", "public.items", 41), ("jdbc", "public.items", 44),
     ],
     "sinks": [
-        ("parquet", "/out/no_mode", 24, None),
-        ("parquet", "/out/append", 25, "append"),
-        ("table", "db.no_mode", 26, None),
-        ("table", "db.appended", 27, "append"),
+        ("parquet", "/out/no_mode", 24, None), ("parquet", "/out/append", 25, "append"),
+        ("table", "db.no_mode", 26, None), ("table", "db.appended", 27, "append"),
         ("delta", "/out/delta", 28, "overwrite"),
     ],
     "jobs_at_least": 12,

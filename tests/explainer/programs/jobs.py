@@ -33,8 +33,10 @@ EXPECTED = {
         (16, "take", "action", False),
         (17, "first", "action", False),
     ],
-    "findings": [],
-    "sources": [],
+    "findings": [
+    ],
+    "sources": [
+    ],
     "sinks": [
         ("parquet", "/out/pivoted", 15, "overwrite"),
     ],

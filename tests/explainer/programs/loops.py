@@ -66,6 +66,7 @@ EXPECTED = {
         ("parquet", None, 29),
         ("parquet", None, 33),
     ],
-    "sinks": [],
+    "sinks": [
+    ],
     "jobs_at_least": 6,
 }

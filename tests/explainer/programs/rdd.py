@@ -71,6 +71,7 @@ EXPECTED = {
         ("text", "/raw/app.log", 17),
         ("text", "/raw/events.json", 18),
     ],
-    "sinks": [],
+    "sinks": [
+    ],
     "jobs_at_least": 7,
 }

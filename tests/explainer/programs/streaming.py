@@ -20,8 +20,7 @@ windowed = (
     .count()
 )
 windowed.writeStream.outputMode("append").option("checkpointLocation", "/chk/w").format(
-    "parquet"
-).start("/out/windowed")
+    "parquet").start("/out/windowed")
 
 unique = events.dropDuplicates(["json"])
 print(events.count())

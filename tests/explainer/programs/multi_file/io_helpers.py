@@ -4,8 +4,7 @@ OUTPUT = "/mart/revenue"
 
 def load(spark, name):
     return spark.read.schema("id INT, customer_id INT, amount DOUBLE, name STRING").parquet(
-        f"/lake/{name}"
-    )
+        f"/lake/{name}")
 
 
 def save(df, path=OUTPUT):
