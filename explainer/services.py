@@ -22,7 +22,6 @@ from sparkhub.runs import RunStatus
 MAX_FILES = 100
 MAX_TOTAL_BYTES = 2_000_000
 MAX_ZIP_BYTES = 20_000_000
-SEVERITIES = ("high", "medium", "low")
 ANALYSIS_FIELDS = [
     "analysis",
     "analyser_version",

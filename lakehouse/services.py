@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lakehouse.models import Pipeline, PipelineRun, QualityResult, StepRun
 from sparkhub.queues import enqueue_run
-from sparkhub.runs import RunError, RunStatus
+from sparkhub.runs import RunError, execute_run
 
 PREVIEW_ROWS = 20
 
@@ -121,8 +121,6 @@ def run_pipeline_in_foreground(
         overrides=overrides,
         dry_run=dry_run,
     )
-    from sparkhub.runs import execute_run
-
     try:
         execute_run(PipelineRun, run.pk, execute_pipeline_run)
     except PipelineRunFailed:
@@ -284,18 +282,3 @@ def rerun(*, run: PipelineRun, requested_by=None) -> PipelineRun:
         )
         enqueue_run(again)
     return again
-
-
-__all__ = [
-    "PipelineConfigError",
-    "PipelineRunFailed",
-    "RunStatus",
-    "execute_pipeline_run",
-    "parse_overrides",
-    "plan_pipeline",
-    "rerun",
-    "run_pipeline_in_foreground",
-    "save_pipeline",
-    "start_pipeline_run",
-    "sync_shipped_pipelines",
-]

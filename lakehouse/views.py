@@ -122,7 +122,6 @@ def run_detail(request, pk: int):
             "timeline": charts.step_timeline(steps),
             "rows_chart": charts.rows_per_step(steps),
             "quality_chart": charts.quality_failures(quality),
-            "charts": True,
         },
     )
 

@@ -35,11 +35,11 @@ class BenchmarkForm(forms.Form):
             key, sep, value = line.partition("=")
             if not sep or not key.strip():
                 raise forms.ValidationError(f"{line!r} must look like key=value.")
-            options[key.strip()] = _typed(value.strip())
+            options[key.strip()] = parse_option_value(value.strip())
         return options
 
 
-def _typed(value: str):
+def parse_option_value(value: str):
     """Numbers as numbers (k=4, min_support=0.1); lists of columns stay text for the engine."""
     for cast in (int, float):
         try:

@@ -72,7 +72,6 @@ def job_detail(request, pk: int):
             "job": job,
             "document": job.document,
             "chart_list": list(charts.items()),
-            "charts": bool(charts),
         },
     )
 

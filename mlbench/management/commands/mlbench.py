@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mlbench.forms import _typed
+from mlbench.forms import parse_option_value
 from mlbench.models import BenchmarkJob
 from mlbench.services import DatasetError, results_document, start_benchmark, upload_local_file
 from sparkhub.runs import RunError, execute_run
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             key, sep, value = item.partition("=")
             if not sep:
                 raise CommandError(f"--option {item!r} must look like key=value")
-            task_options[key.strip()] = _typed(value.strip())
+            task_options[key.strip()] = parse_option_value(value.strip())
         try:
             # Everything runs here, in the foreground: nothing is queued for the workers.
             dataset = upload_local_file(path=path, enqueue=False)
