@@ -13,6 +13,7 @@ from datetime import date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,12 +29,14 @@ from loganalytics.services import (
     summary_for_day,
 )
 from loganalytics.store import application_model
+from sparkhub.authentication import CachedTokenAuthentication
 
 
 class IngestView(APIView):
     # Listeners post at the rate Spark emits events; a request-rate throttle would drop events
     # (lose data) rather than protect anything, so ingest is authenticated but not throttled.
     throttle_classes: list = []
+    authentication_classes = [SessionAuthentication, CachedTokenAuthentication]
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT, "application/x-ndjson": OpenApiTypes.STR},

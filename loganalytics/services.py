@@ -18,7 +18,6 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -54,6 +53,7 @@ from loganalytics.store import (
     application_model,
     event_row,
     record_analysis,
+    store_ingest,
     store_rows,
     stored_events,
 )
@@ -379,15 +379,6 @@ class IngestRejected(EventLogError):
         self.errors = errors
 
 
-def _body_items(data: bytes) -> list[bytes | Any]:
-    """The body's events as the engine splits them: one JSON value, an array, or NDJSON lines."""
-    try:
-        parsed = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return [line for line in data.split(b"\n") if line.strip()]
-    return parsed if isinstance(parsed, list) else [parsed]
-
-
 def ingest_events(*, body: bytes, app_id: str | None = None, requested_by=None) -> IngestBatch:
     """Store the valid events of a request body; report the invalid ones by index.
 
@@ -395,16 +386,13 @@ def ingest_events(*, body: bytes, app_id: str | None = None, requested_by=None) 
     """
     batch = normalise_batch(body, app_id=app_id)
     errors = list(batch.errors)
-    bad = {error["index"] for error in errors}
-    good = [(index, item) for index, item in enumerate(_body_items(body)) if index not in bad]
     by_app: dict[str, list[tuple[Event, Any]]] = {}
     jobs: dict[tuple[str, str], None] = {}
     stages: dict[tuple[str, int], None] = {}
-    for (index, item), event in zip(good, batch.events, strict=True):
+    for index, event, raw in zip(batch.indexes, batch.events, batch.raws, strict=True):
         if not APP_ID.match(event.app_id):
             errors.append({"index": index, "field": "app_id", "message": APP_ID_RULE})
             continue
-        raw = orjson.loads(item) if isinstance(item, bytes) else item
         by_app.setdefault(event.app_id, []).append((event, raw))
         job_id = event.fields.get("job_id")
         stage_id = event.fields.get("stage_id", (event.fields.get("info") or {}).get("stage_id"))
@@ -417,25 +405,14 @@ def ingest_events(*, body: bytes, app_id: str | None = None, requested_by=None) 
         if not errors:
             raise IngestRejected("the body holds no event", errors=[])
         raise IngestRejected(errors[0]["message"], errors=errors, field=errors[0]["field"])
-    with transaction.atomic():
-        added = 0
-        for event_app_id, pairs in by_app.items():
-            application, _ = SparkApplication.objects.get_or_create(
-                app_id=event_app_id,
-                defaults={"source": EventSource.HTTP, "name": event_app_id[:255]},
-            )
-            fresh = store_rows(application, [event_row(application, e, r) for e, r in pairs])
-            if fresh:
-                SparkApplication.objects.filter(pk=application.pk).update(events_token=new_token())
-            added += fresh
-        return IngestBatch.objects.create(
-            requested_by=requested_by,
-            events_received=len(batch.events) + len(batch.errors),
-            events_added=added,
-            errors=errors,
-            jobs=[list(key) for key in jobs],
-            stages=[list(key) for key in stages],
-        )
+    receipt = IngestBatch(
+        requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+        events_received=len(batch.events) + len(batch.errors),
+        errors=errors,
+        jobs=[list(key) for key in jobs],
+        stages=[list(key) for key in stages],
+    )
+    return store_ingest(by_app, receipt)
 
 
 def ingest_task_status(task_id: uuid.UUID) -> dict | None:

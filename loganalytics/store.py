@@ -14,10 +14,18 @@ from typing import Any
 
 import orjson
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from loganalytics.eventlog import ApplicationModel, Event, aggregate, find_issues, normalise
-from loganalytics.models import ApplicationFinding, ApplicationStatus, SparkApplication, SparkEvent
+from loganalytics.models import (
+    ApplicationFinding,
+    ApplicationStatus,
+    EventSource,
+    IngestBatch,
+    SparkApplication,
+    SparkEvent,
+    new_token,
+)
 
 MODEL_CACHE_SECONDS = 3600
 # Models are shared through the cache (Redis) up to this size; pickling a bigger one costs more
@@ -31,23 +39,39 @@ _LOCAL_MODELS_KEPT = 4
 
 
 def application_model(application: SparkApplication) -> ApplicationModel:
-    """The aggregated model of an application's stored events (cached per events version)."""
+    """The aggregated model of an application's stored events (cached per ``events_token``).
+
+    ``application`` must have been read before its events, so its token is no newer than them.
+    """
     key = f"loganalytics:model:v1:{application.app_id}:{application.events_token}"
     model = _LOCAL_MODELS.get(key)
     if model is None:
         model = cache.get(key)
-    if model is None:
-        model = aggregate(
-            stored_events(application),
-            app_id=application.app_id,
-            last_updated=application.source_mtime_ms,
-        )
-        _remember(key, model, shared=model.event_count <= SHARED_MODEL_MAX_EVENTS)
-    else:
+    if model is not None:
         _remember(key, model, shared=False)
+        if application.is_stale:
+            record_analysis(application, model, token=application.events_token)
+        return model
+    read = [0]
+    model = aggregate(
+        _counted(stored_events(application), read),
+        app_id=application.app_id,
+        last_updated=application.source_mtime_ms,
+    )
     if application.is_stale:
         record_analysis(application, model, token=application.events_token)
+    _remember(key, model, shared=model.event_count <= SHARED_MODEL_MAX_EVENTS)
+    # Events committed while this model was built are not in it, and their requests may have
+    # left the token alone (see mark_events_changed): if so, retire this token now.
+    if SparkEvent.objects.filter(application=application).count() != read[0]:
+        SparkApplication.objects.filter(pk=application.pk).update(events_token=new_token())
     return model
+
+
+def _counted(events: Iterator[Event], read: list[int]) -> Iterator[Event]:
+    for event in events:
+        read[0] += 1
+        yield event
 
 
 def _remember(key: str, model: ApplicationModel, *, shared: bool) -> None:
@@ -215,3 +239,165 @@ def _copy_into_events(rows: list[SparkEvent]) -> None:
             "FROM loganalytics_event_load ON CONFLICT (application_id, identity) DO NOTHING"
         )
         cursor.execute("TRUNCATE loganalytics_event_load")
+
+
+# ------------------------------------------------------------------------ HTTP ingest
+
+# Up to this many events, a request is stored by one INSERT statement on PostgreSQL.
+SINGLE_STATEMENT_EVENTS = 1000
+# Applications never change their primary key: each process remembers app_id -> pk.
+_APPLICATION_PKS: dict[str, int] = {}
+
+
+def store_ingest(by_app: dict[str, list[tuple[Event, Any]]], receipt: IngestBatch) -> IngestBatch:
+    """Store a request's new events and its receipt, then mark the applications changed.
+
+    Events already stored are skipped (ingest is idempotent). Returns the saved receipt with
+    ``events_added`` set.
+    """
+    try:
+        added = _store_ingest(by_app, receipt)
+    except IntegrityError:
+        # An application deleted (by another process) since this one remembered its pk.
+        forget_application_pks()
+        added = _store_ingest(by_app, receipt)
+    mark_events_changed([pk for pk, count in added.items() if count])
+    return receipt
+
+
+def _store_ingest(by_app, receipt: IngestBatch) -> dict[int, int]:
+    rows: dict[tuple[int, str], tuple] = {}
+    for app_id, pairs in by_app.items():
+        pk = application_pk(app_id)
+        for event, raw in pairs:
+            order_time, order_rank, identity = event.order_key
+            # The first of two events with one identity wins, as in the engine.
+            rows.setdefault(
+                (pk, identity),
+                (
+                    pk,
+                    identity,
+                    event.kind,
+                    event.time,
+                    order_time,
+                    order_rank,
+                    orjson.dumps(raw).decode(),
+                ),
+            )
+    if connection.vendor == "postgresql" and len(rows) <= SINGLE_STATEMENT_EVENTS:
+        return _insert_in_one_statement(list(rows.values()), receipt)
+    by_pk: dict[int, list[SparkEvent]] = {}
+    for pk, identity, kind, time, order_time, order_rank, raw in rows.values():
+        by_pk.setdefault(pk, []).append(
+            SparkEvent(
+                application_id=pk,
+                identity=identity,
+                kind=kind,
+                time=time,
+                order_time=order_time,
+                order_rank=order_rank,
+                raw=raw,
+            )
+        )
+    with transaction.atomic():
+        added = {pk: store_rows(SparkApplication(pk=pk), events) for pk, events in by_pk.items()}
+        receipt.events_added = sum(added.values())
+        receipt.save()
+    return added
+
+
+def forget_application_pks(**kwargs) -> None:
+    """Forget every remembered pk (also a post_delete receiver for applications)."""
+    _APPLICATION_PKS.clear()
+
+
+def application_pk(app_id: str) -> int:
+    pk = _APPLICATION_PKS.get(app_id)
+    if pk is None:
+        application, _ = SparkApplication.objects.get_or_create(
+            app_id=app_id, defaults={"source": EventSource.HTTP, "name": app_id[:255]}
+        )
+        pk = _APPLICATION_PKS[app_id] = application.pk
+    return pk
+
+
+def _insert_in_one_statement(rows: list[tuple], receipt: IngestBatch) -> dict[int, int]:
+    """PostgreSQL: the events (new ones only) and the receipt in one statement, so one commit.
+
+    The commit is what a single-event request waits for; one statement also means one round
+    trip, and the receipt counts exactly the rows this statement inserted.
+    """
+    events = SparkEvent._meta.db_table
+    receipts = IngestBatch._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    sql = f"""
+        WITH added AS (
+            INSERT INTO {events} ({_EVENT_COLUMNS}) VALUES {values}
+            ON CONFLICT (application_id, identity) DO NOTHING
+            RETURNING application_id
+        ), receipt AS (
+            INSERT INTO {receipts} (task_id, received_at, requested_by_id, events_received,
+                                    events_added, errors, jobs, stages)
+            SELECT %s, %s, %s, %s, (SELECT count(*) FROM added), %s::jsonb, %s::jsonb, %s::jsonb
+            RETURNING id
+        )
+        SELECT receipt.id, counts.application_id, counts.added
+        FROM receipt LEFT JOIN (
+            SELECT application_id, count(*) AS added FROM added GROUP BY application_id
+        ) AS counts ON true
+    """
+    params: list = [value for row in rows for value in row]
+    params += [
+        receipt.task_id,
+        receipt.received_at,
+        receipt.requested_by_id,
+        receipt.events_received,
+        orjson.dumps(receipt.errors).decode(),
+        orjson.dumps(receipt.jobs).decode(),
+        orjson.dumps(receipt.stages).decode(),
+    ]
+    result = _execute_prepared(sql, params)
+    receipt.pk = result[0][0]
+    added = {pk: count for _, pk, count in result if pk is not None}
+    receipt.events_added = sum(added.values())
+    return added
+
+
+def mark_events_changed(pks: list[int]) -> None:
+    """Retire the cached models of these applications, after their new events committed.
+
+    Models are cached per ``events_token``. A reader that builds one marks the token analysed
+    (``analysed_token``) before it counts the stored events again, and changes the token itself
+    when the count moved on. So a request only has to change the token when it is marked
+    analysed: otherwise no model under it lacks this request's events, or its reader will
+    notice them. Under steady ingest the token stays unmarked and this writes nothing, so
+    requests for one application never queue for its row.
+    """
+    if not pks:
+        return
+    if connection.vendor != "postgresql":
+        SparkApplication.objects.filter(pk__in=pks, analysed_token=models.F("events_token")).update(
+            events_token=new_token()
+        )
+        return
+    table = SparkApplication._meta.db_table
+    _execute_prepared(
+        f"UPDATE {table} SET events_token = %s "
+        "WHERE id = ANY(%s) AND analysed_token = events_token",
+        [new_token(), pks],
+    )
+
+
+def _execute_prepared(sql: str, params: list) -> list[tuple]:
+    """Run ``sql`` with server-side parameters on Django's PostgreSQL connection.
+
+    psycopg then prepares a statement it sees repeatedly, so PostgreSQL parses and plans the
+    ingest statements once per connection, and parameters are sent without being quoted into
+    the SQL text in Python (what Django's client-side binding does).
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []

@@ -17,6 +17,8 @@ from .normalise import Event, normalise
 @dataclass
 class Batch:
     events: list[Event] = field(default_factory=list)
+    raws: list[dict] = field(default_factory=list)  # each event as received, beside ``events``
+    indexes: list[int] = field(default_factory=list)  # each event's place in the body
     errors: list[dict] = field(default_factory=list)  # {"index", "field", "message"}
 
 
@@ -37,9 +39,13 @@ def normalise_batch(body: bytes | str, *, app_id: str | None = None) -> Batch:
             batch.errors.append({"index": index, "field": None, "message": item.reason})
             continue
         try:
-            batch.events.append(normalise(item, app_id=app_id))
+            event = normalise(item, app_id=app_id)
         except EventLogError as exc:
             batch.errors.append({"index": index, "field": exc.field, "message": exc.reason})
+            continue
+        batch.events.append(event)
+        batch.raws.append(item)
+        batch.indexes.append(index)
     return batch
 
 

@@ -49,3 +49,14 @@ def shs_answers():
         return json.loads((EVENTLOGS / "shs" / f"{name}.json").read_text())
 
     return answers
+
+
+@pytest.fixture(autouse=True)
+def forget_application_pks():
+    """Each test's database rolls back, taking its applications with it: so must the
+    per-process app_id -> pk memory of HTTP ingest."""
+    from loganalytics import store
+
+    store.forget_application_pks()
+    yield
+    store.forget_application_pks()
