@@ -232,21 +232,21 @@ def _stream_into(
     new_app: bool,
 ) -> Iterator[Event]:
     """Yield the log's events to the aggregator while storing them, a chunk at a time."""
-    rows: list[SparkEvent] = []
+    rows: list[tuple] = []
     for raw in read_raw_events(path):
         try:
             event = normalise(raw.data, app_id=application.app_id)
         except EventLogError as error:
             raise error.located(path=raw.path, line=raw.line) from None
-        rows.append(event_row(application, event, raw.data))
+        rows.append(event_row(application.pk, event, raw.text.decode()))
         counter["read"] += 1
         if len(rows) >= INSERT_CHUNK:
-            counter["added"] += store_rows(application, rows, new_app=new_app)
+            counter["added"] += store_rows(application.pk, rows, new_app=new_app)
             rows = []
             if run is not None and counter["read"] % (INSERT_CHUNK * 50) == 0:
                 run.report_progress(50, f"{counter['read']:,} events read")
         yield event
-    counter["added"] += store_rows(application, rows, new_app=new_app)
+    counter["added"] += store_rows(application.pk, rows, new_app=new_app)
 
 
 def _link_run(application: SparkApplication) -> None:

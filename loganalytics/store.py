@@ -162,55 +162,49 @@ def _first_job_time(model: ApplicationModel) -> int | None:
 # ------------------------------------------------------------------------ storing events
 
 
-def event_row(application: SparkApplication, event: Event, raw: Any) -> SparkEvent:
+def event_row(application_pk: int, event: Event, raw_text: str) -> tuple:
+    """The row of one event: ``(application_id, identity, kind, time, order_time, order_rank,
+    raw)`` in :data:`_EVENT_COLUMNS` order, ``raw`` being the event's JSON text as received."""
     order_time, order_rank, identity = event.order_key
-    return SparkEvent(
-        application=application,
-        identity=identity,
-        kind=event.kind,
-        time=event.time,
-        order_time=order_time,
-        order_rank=order_rank,
-        raw=orjson.dumps(raw).decode(),
-    )
+    return (application_pk, identity, event.kind, event.time, order_time, order_rank, raw_text)
 
 
-def store_rows(
-    application: SparkApplication, rows: list[SparkEvent], *, new_app: bool = False
-) -> int:
-    """Insert the rows not stored yet; returns how many were new.
+def store_rows(application_pk: int, rows: list[tuple], *, new_app: bool = False) -> int:
+    """Insert the rows (see :func:`event_row`) not stored yet; returns how many were new.
 
-    For an application created in this transaction nothing is stored yet, so the lookup is
-    skipped (the constraint still drops a repeat from an earlier chunk).
+    The first of two rows with one identity wins, as in the engine. For an application created
+    in this transaction nothing is stored yet, so SQLite skips the lookup.
     """
-    if not rows:
+    fresh: dict[str, tuple] = {}
+    for row in rows:
+        fresh.setdefault(row[1], row)
+    if not fresh:
         return 0
-    existing = set()
+    if connection.vendor == "postgresql":
+        return _copy_into_events(fresh.values())
     if not new_app:
-        existing = set(
-            SparkEvent.objects.filter(
-                application=application, identity__in={row.identity for row in rows}
-            ).values_list("identity", flat=True)
-        )
-    fresh: dict[str, SparkEvent] = {}
-    for row in rows:  # the first of two events with one identity wins, as in the engine
-        if row.identity not in existing and row.identity not in fresh:
-            fresh[row.identity] = row
-    if connection.vendor == "postgresql" and len(fresh) > 1:
-        _copy_into_events(list(fresh.values()))
-    else:
-        SparkEvent.objects.bulk_create(fresh.values(), ignore_conflicts=True)
+        stored = SparkEvent.objects.filter(
+            application_id=application_pk, identity__in=list(fresh)
+        ).values_list("identity", flat=True)
+        for identity in stored:
+            del fresh[identity]
+    SparkEvent.objects.bulk_create(
+        (SparkEvent(**dict(zip(_EVENT_FIELDS, row, strict=True))) for row in fresh.values()),
+        ignore_conflicts=True,
+    )
     return len(fresh)
 
 
-_EVENT_COLUMNS = "application_id, identity, kind, time, order_time, order_rank, raw"
+_EVENT_FIELDS = ("application_id", "identity", "kind", "time", "order_time", "order_rank", "raw")
+_EVENT_COLUMNS = ", ".join(_EVENT_FIELDS)
 
 
-def _copy_into_events(rows: list[SparkEvent]) -> None:
+def _copy_into_events(rows) -> int:
     """PostgreSQL: COPY the rows into a scratch table, then insert the new ones from it.
 
     COPY streams values without building SQL, several times faster than a multi-row INSERT
-    for big logs; the scratch table lives until the transaction ends.
+    for big logs; the scratch table lives until the transaction ends. Returns how many rows
+    were new.
     """
     table = SparkEvent._meta.db_table
     with connection.cursor() as cursor:
@@ -223,22 +217,14 @@ def _copy_into_events(rows: list[SparkEvent]) -> None:
             f"COPY loganalytics_event_load ({_EVENT_COLUMNS}) FROM STDIN"
         ) as copy:
             for row in rows:
-                copy.write_row(
-                    (
-                        row.application_id,
-                        row.identity,
-                        row.kind,
-                        row.time,
-                        row.order_time,
-                        row.order_rank,
-                        row.raw,
-                    )
-                )
+                copy.write_row(row)
         cursor.execute(
             f"INSERT INTO {table} ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} "
             "FROM loganalytics_event_load ON CONFLICT (application_id, identity) DO NOTHING"
         )
+        added = cursor.rowcount
         cursor.execute("TRUNCATE loganalytics_event_load")
+    return added
 
 
 # ------------------------------------------------------------------------ HTTP ingest
@@ -266,41 +252,19 @@ def store_ingest(by_app: dict[str, list[tuple[Event, Any]]], receipt: IngestBatc
 
 
 def _store_ingest(by_app, receipt: IngestBatch) -> dict[int, int]:
-    rows: dict[tuple[int, str], tuple] = {}
+    rows: dict[int, list[tuple]] = {}
     for app_id, pairs in by_app.items():
         pk = application_pk(app_id)
-        for event, raw in pairs:
-            order_time, order_rank, identity = event.order_key
-            # The first of two events with one identity wins, as in the engine.
-            rows.setdefault(
-                (pk, identity),
-                (
-                    pk,
-                    identity,
-                    event.kind,
-                    event.time,
-                    order_time,
-                    order_rank,
-                    orjson.dumps(raw).decode(),
-                ),
-            )
-    if connection.vendor == "postgresql" and len(rows) <= SINGLE_STATEMENT_EVENTS:
-        return _insert_in_one_statement(list(rows.values()), receipt)
-    by_pk: dict[int, list[SparkEvent]] = {}
-    for pk, identity, kind, time, order_time, order_rank, raw in rows.values():
-        by_pk.setdefault(pk, []).append(
-            SparkEvent(
-                application_id=pk,
-                identity=identity,
-                kind=kind,
-                time=time,
-                order_time=order_time,
-                order_rank=order_rank,
-                raw=raw,
-            )
-        )
+        rows[pk] = [event_row(pk, event, orjson.dumps(raw).decode()) for event, raw in pairs]
+    if connection.vendor == "postgresql":
+        unique: dict[tuple[int, str], tuple] = {}
+        for chunk in rows.values():
+            for row in chunk:  # the first of two events with one identity wins
+                unique.setdefault((row[0], row[1]), row)
+        if len(unique) <= SINGLE_STATEMENT_EVENTS:
+            return _insert_in_one_statement(list(unique.values()), receipt)
     with transaction.atomic():
-        added = {pk: store_rows(SparkApplication(pk=pk), events) for pk, events in by_pk.items()}
+        added = {pk: store_rows(pk, chunk) for pk, chunk in rows.items()}
         receipt.events_added = sum(added.values())
         receipt.save()
     return added

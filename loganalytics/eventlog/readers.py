@@ -26,13 +26,14 @@ _MAX_EVENTS_BEFORE_APP_START = 10_000
 _EVENT_FILE = re.compile(r"^events_(\d+)_")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawEvent:
-    """One parsed JSON object and where it came from."""
+    """One parsed JSON object, its text, and where it came from."""
 
     path: str
     line: int
     data: dict
+    text: bytes
 
 
 def log_files(path: str | Path) -> list[Path]:
@@ -152,7 +153,7 @@ def read_raw_events(
                     f"expected a JSON object, got {type(data).__name__}", path=file, line=number
                 )
             seen_any = True
-            yield RawEvent(str(file), number, data) if parse else line
+            yield RawEvent(str(file), number, data, line) if parse else line
     if not seen_any:
         raise EventLogError(
             "no complete event in this log (empty, or cut before its first event ended)", path=path
