@@ -8,10 +8,14 @@
    ``--tasks`` tasks, written as zstd (Spark 4's default codec) or plain.
 3. Each repeat runs in a fresh process: read-only throughput, then read + normalise +
    aggregate, each with wall time, CPU time and peak RSS; the medians are printed.
-4. The real History Server (from the pyspark package) replays the same log; its wall time, CPU
+4. The same log is imported into the database (``import_eventlog``'s service: every event
+   stored, aggregated, findings written) in a fresh process, into ``DATABASE_URL`` (default: a
+   temporary SQLite file); wall, the process's CPU, the database server's CPU (PostgreSQL, read
+   from /proc) and peak RSS are printed.
+5. The real History Server (from the pyspark package) replays the same log; its wall time, CPU
    time and peak RSS until ``/jobs`` answers are printed too (``--no-shs`` skips it).
 
-The Django import figure comes later, from the Django side's own benchmark.
+``--keep-log DIR`` keeps the big log; ``--big-log PATH`` reuses one instead of building it.
 """
 
 from __future__ import annotations
@@ -150,6 +154,12 @@ def build_big_log(seed: Path, target_tasks: int, out: Path, codec: str) -> dict:
     }
 
 
+def count_tasks(path: Path) -> int:
+    from loganalytics.eventlog.readers import iter_lines
+
+    return sum(1 for line in iter_lines(path) if b'"SparkListenerTaskEnd"' in line)
+
+
 MEASURE = textwrap.dedent("""
     import json, resource, sys, time
     sys.path.insert(0, {repo!r})
@@ -165,6 +175,57 @@ MEASURE = textwrap.dedent("""
                        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                        "events": count}}))
 """)
+
+
+IMPORT = textwrap.dedent("""
+    import json, os, resource, sys, time
+    sys.path.insert(0, {repo!r})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sparkhub.settings")
+    import django
+    django.setup()
+    from django.db import connection
+    from loganalytics.models import SparkApplication
+    from loganalytics.services import import_event_log
+    with connection.cursor() as cursor:  # start from nothing, outside the timing
+        cursor.execute("DELETE FROM loganalytics_applicationfinding")
+        cursor.execute("DELETE FROM loganalytics_sparkevent")
+    SparkApplication.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM loganalytics_sparkevent")
+    database_cpu = {database_cpu}
+    before = database_cpu()
+    started, cpu = time.perf_counter(), time.process_time()
+    run = import_event_log(path={path!r})
+    print(json.dumps({{"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                       "database_cpu": database_cpu() - before,
+                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                       "events": run.events_read}}))
+""")
+
+DATABASE_CPU = """lambda: sum(
+    (lambda f: (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))(
+        open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split())
+    for p in os.listdir("/proc")
+    if p.isdigit() and os.path.exists(f"/proc/{p}/comm")
+    and open(f"/proc/{p}/comm").read().strip() in ("postgres", "postmaster"))"""
+
+
+def measure_import(path: str, repeats: int, env: dict) -> dict:
+    subprocess.run([sys.executable, str(REPO / "manage.py"), "migrate", "-v0"], check=True, env=env)
+    runs = []
+    for _ in range(repeats):
+        script = IMPORT.format(repo=str(REPO), path=path, database_cpu=DATABASE_CPU)
+        output = subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            timeout=3600,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+        runs.append(json.loads(output.strip().splitlines()[-1]))
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 def measure(path: str, mode: str, repeats: int) -> dict:
@@ -207,13 +268,20 @@ def main() -> None:
     parser.add_argument(
         "--no-shs", dest="shs", action="store_false", help="skip timing the real History Server"
     )
+    parser.add_argument("--keep-log", type=Path, help="keep the big log in this directory")
+    parser.add_argument("--big-log", type=Path, help="reuse this big log (and its seed log)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sparkhub-bench-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()
-        seed = args.seed_log or run_spark_seed(work)
+        if args.big_log:
+            seed = args.seed_log or args.big_log
+            big = {"path": str(args.big_log), "tasks": count_tasks(args.big_log)}
+            big["file_bytes"] = args.big_log.stat().st_size
+        else:
+            seed = args.seed_log or run_spark_seed(work)
+            big = build_big_log(seed, args.tasks, args.keep_log or work, args.codec)
         spark_seconds = time.perf_counter() - started
-        big = build_big_log(seed, args.tasks, work, args.codec)
         from loganalytics.eventlog.readers import iter_lines
 
         app_id = next(
@@ -223,7 +291,7 @@ def main() -> None:
         )
 
         plain_bytes = sum(len(line) + 1 for line in iter_lines(big["path"]))
-        origin = "given" if args.seed_log else f"{spark_seconds:.0f}s of real Spark"
+        origin = "given" if args.seed_log or args.big_log else f"{spark_seconds:.0f}s of real Spark"
         print(f"seed log: {seed.name} ({origin})")
         print(
             f"big log: {big['tasks']:,} tasks, {plain_bytes / 1e6:,.0f} MB of JSON, "
@@ -238,6 +306,15 @@ def main() -> None:
                 f"{result['events'] / result['wall']:,.0f} events/s "
                 f"(median of {args.repeats})"
             )
+        env = dict(os.environ, SPARKHUB_VAR_DIR=str(work / "var"))
+        database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+        result = measure_import(big["path"], args.repeats, env)
+        print(
+            f"{'import into ' + database:>26}: {result['wall']:6.1f} s wall, "
+            f"{result['cpu']:6.1f} s CPU + {result['database_cpu']:.1f} s database CPU, "
+            f"{result['rss_mb']:6.0f} MB peak RSS, "
+            f"{result['events'] / result['wall']:,.0f} events/s (median of {args.repeats})"
+        )
         if args.shs:
             result = measure_history_server(big["path"], app_id, work)
             print(

@@ -50,17 +50,17 @@ from loganalytics.models import (
     new_token,
 )
 from loganalytics.store import (
+    EventWriter,
     application_model,
     event_row,
     record_analysis,
     store_ingest,
-    store_rows,
     stored_events,
 )
 from sparkhub.queues import enqueue_run
 from sparkhub.runs import RunStatus, tracked_run_models
 
-INSERT_CHUNK = 1000
+PROGRESS_EVERY_EVENTS = 50_000
 # Application ids appear in URLs: Spark's own (local-…, app-…, application_…, spark-…) fit.
 APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")
 APP_ID_RULE = "an application id must be letters, digits, '.', '_', ':' or '-' (at most 255)"
@@ -190,11 +190,11 @@ def _import(path: Path, run: EventLogImport | None):
             app_id=app_id, defaults={"source": EventSource.FILE, "name": app_id[:255]}
         )
         counter = {"read": 0, "added": 0}
-        model = aggregate(
-            _stream_into(application, path, counter, run, new_app=created),
-            app_id=app_id,
-            last_updated=snapshot.mtime_ms,
-        )
+        events = _stream_into(application, path, counter, run, new_app=created)
+        try:
+            model = aggregate(events, app_id=app_id, last_updated=snapshot.mtime_ms)
+        finally:
+            events.close()  # if aggregation failed, end the stream before rolling back
         if counter["added"] == 0 and not created:
             # Same events: only follow the log if it moved (Spark renames x.inprogress to x
             # when the application ends), so the directory watch does not read it again.
@@ -231,22 +231,24 @@ def _stream_into(
     *,
     new_app: bool,
 ) -> Iterator[Event]:
-    """Yield the log's events to the aggregator while storing them, a chunk at a time."""
-    rows: list[tuple] = []
-    for raw in read_raw_events(path):
-        try:
-            event = normalise(raw.data, app_id=application.app_id)
-        except EventLogError as error:
-            raise error.located(path=raw.path, line=raw.line) from None
-        rows.append(event_row(application.pk, event, raw.text.decode()))
-        counter["read"] += 1
-        if len(rows) >= INSERT_CHUNK:
-            counter["added"] += store_rows(application.pk, rows, new_app=new_app)
-            rows = []
-            if run is not None and counter["read"] % (INSERT_CHUNK * 50) == 0:
+    """Yield the log's events to the aggregator while storing them."""
+    writer = EventWriter(application.pk, new_app=new_app)
+    try:
+        for raw in read_raw_events(path):
+            try:
+                event = normalise(raw.data, app_id=application.app_id)
+            except EventLogError as error:
+                raise error.located(path=raw.path, line=raw.line) from None
+            writer.write(event_row(application.pk, event, raw.text.decode()))
+            counter["read"] += 1
+            if run is not None and counter["read"] % PROGRESS_EVERY_EVENTS == 0:
+                writer.flush()  # the run's row is written on the same connection
                 run.report_progress(50, f"{counter['read']:,} events read")
-        yield event
-    counter["added"] += store_rows(application.pk, rows, new_app=new_app)
+            yield event
+    except BaseException:  # a bad line, or the consumer gave up (GeneratorExit)
+        writer.abort()
+        raise
+    counter["added"] += writer.close()
 
 
 def _link_run(application: SparkApplication) -> None:

@@ -16,7 +16,14 @@ import orjson
 from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 
-from loganalytics.eventlog import ApplicationModel, Event, aggregate, find_issues, normalise
+from loganalytics.eventlog import (
+    ApplicationModel,
+    Event,
+    EventLogError,
+    aggregate,
+    find_issues,
+    normalise,
+)
 from loganalytics.models import (
     ApplicationFinding,
     ApplicationStatus,
@@ -193,6 +200,69 @@ def store_rows(application_pk: int, rows: list[tuple], *, new_app: bool = False)
         ignore_conflicts=True,
     )
     return len(fresh)
+
+
+class EventWriter:
+    """Stores one application's events as a log is read, returning how many were new.
+
+    On PostgreSQL, for an application created in this transaction, rows are COPYed straight
+    into the table while the log is still being read, so the database stores them while Python
+    parses the next ones; repeats of an identity are dropped here, as the table has none yet.
+    Otherwise rows go to :func:`store_rows` a chunk at a time. Nothing else may use the
+    connection between writes: call :meth:`flush` first.
+    """
+
+    CHUNK_ROWS = 1000
+
+    def __init__(self, application_pk: int, *, new_app: bool) -> None:
+        self.application_pk = application_pk
+        self.new_app = new_app
+        self.streaming = new_app and connection.vendor == "postgresql"
+        self.added = 0
+        self._rows: list[tuple] = []
+        self._seen: set[int] = set()  # identity hashes, as the aggregator keeps them
+        self._copy = None
+
+    def write(self, row: tuple) -> None:
+        if not self.streaming:
+            self._rows.append(row)
+            if len(self._rows) >= self.CHUNK_ROWS:
+                self.flush()
+            return
+        key = hash(row[1])
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if self._copy is None:
+            self._cursor = connection.cursor()
+            table = SparkEvent._meta.db_table
+            self._copy_context = self._cursor.cursor.copy(
+                f"COPY {table} ({_EVENT_COLUMNS}) FROM STDIN"
+            )
+            self._copy = self._copy_context.__enter__()
+        self._copy.write_row(row)
+        self.added += 1
+
+    def flush(self) -> None:
+        if self._copy is not None:
+            self._copy_context.__exit__(None, None, None)
+            self._cursor.close()
+            self._copy = None
+        if self._rows:
+            self.added += store_rows(self.application_pk, self._rows, new_app=self.new_app)
+            self._rows = []
+
+    def close(self) -> int:
+        self.flush()
+        return self.added
+
+    def abort(self) -> None:
+        """Give up: end an open COPY with an error, so the transaction can roll back."""
+        if self._copy is not None:
+            error = EventLogError("the import stopped before the end of the log")
+            self._copy_context.__exit__(type(error), error, None)
+            self._cursor.close()
+            self._copy = None
 
 
 _EVENT_FIELDS = ("application_id", "identity", "kind", "time", "order_time", "order_rank", "raw")

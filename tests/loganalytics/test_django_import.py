@@ -153,3 +153,23 @@ def test_importing_links_the_sparkhub_run_that_wrote_the_log(eventlog, manifest)
 
     assert (run.application.run_label, run.application.run_id) == ("sparkhub.workercheck", check.pk)
     assert run.application.run_url == f"/runs/sparkhub.workercheck/{check.pk}/"
+
+
+def test_an_import_that_fails_while_aggregating_stores_nothing_and_frees_the_connection(
+    eventlog, monkeypatch
+):
+    """On PostgreSQL events stream into the table with COPY while they are aggregated: a
+    failure in the aggregator must end that COPY so the transaction can roll back."""
+    from loganalytics import services
+
+    def failing_aggregate(events, **kwargs):
+        for number, _ in enumerate(events):
+            if number == 50:
+                raise RuntimeError("the aggregator broke")
+
+    monkeypatch.setattr(services, "aggregate", failing_aggregate)
+    with pytest.raises(RuntimeError, match="the aggregator broke"):
+        import_event_log(path=eventlog("zstd_sql"))
+
+    assert SparkEvent.objects.count() == 0
+    assert SparkApplication.objects.count() == 0
