@@ -13,7 +13,6 @@ from datetime import date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,14 +28,12 @@ from loganalytics.services import (
     summary_for_day,
 )
 from loganalytics.store import application_model
-from sparkhub.authentication import CachedTokenAuthentication
 
 
 class IngestView(APIView):
     # Listeners post at the rate Spark emits events; a request-rate throttle would drop events
     # (lose data) rather than protect anything, so ingest is authenticated but not throttled.
     throttle_classes: list = []
-    authentication_classes = [SessionAuthentication, CachedTokenAuthentication]
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT, "application/x-ndjson": OpenApiTypes.STR},
@@ -188,10 +185,24 @@ class StageListView(HistoryServerView):
         return Response(eventlog.to_shs_stages(model, request.query_params.get("status")))
 
 
+def _stage_options(request) -> dict:
+    """``details`` (default true, anything but "true" is false, as in SHS) and ``taskStatus``."""
+    return {
+        "details": request.query_params.get("details", "true").lower() == "true",
+        "task_statuses": eventlog.task_statuses(
+            request.query_params.getlist("taskStatus"), "taskStatus"
+        ),
+    }
+
+
 @shs_schema("shs_stage", "Every attempt of one stage, with tasks")
 class StageView(HistoryServerView):
     def answer(self, request, model, stage_id: int):
-        attempts = eventlog.to_shs_stage_attempts(model, stage_id)
+        try:
+            options = _stage_options(request)
+        except ValueError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        attempts = eventlog.to_shs_stage_attempts(model, stage_id, **options)
         if not attempts:
             return _not_found(f"unknown stage: {stage_id}")
         return Response(attempts)
@@ -200,7 +211,11 @@ class StageView(HistoryServerView):
 @shs_schema("shs_stage_attempt", "One stage attempt, with tasks")
 class StageAttemptView(HistoryServerView):
     def answer(self, request, model, stage_id: int, attempt_id: int):
-        stage = eventlog.to_shs_stage_attempt(model, stage_id, attempt_id)
+        try:
+            options = _stage_options(request)
+        except ValueError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        stage = eventlog.to_shs_stage_attempt(model, stage_id, attempt_id, **options)
         if stage is None:
             return _not_found(f"unknown attempt {attempt_id} of stage {stage_id}")
         return Response(stage)
@@ -236,3 +251,89 @@ class ExecutorListView(HistoryServerView):
 @shs_schema("shs_all_executors", "Every executor, removed ones too")
 class AllExecutorListView(ExecutorListView):
     include_dead = True
+
+
+@shs_schema("shs_task_list", "One page of a stage attempt's tasks")
+class TaskListView(HistoryServerView):
+    def answer(self, request, model, stage_id: int, attempt_id: int):
+        params = request.query_params
+        try:
+            options = eventlog.task_list_options(
+                offset=params.get("offset"),
+                length=params.get("length"),
+                sort_by=params.get("sortBy"),
+                statuses=params.getlist("status"),
+            )
+        except ValueError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(eventlog.to_shs_task_list(model, stage_id, attempt_id, **options))
+
+
+# ------------------------------------------- History Server paths qualified by an attempt id
+
+
+class AttemptQualified:
+    """``/api/v1/applications/{appId}/{attemptId}/...`` answers like the path without the
+    attempt, for the application's own attempt; for any other attempt (every attempt of an
+    application that has no attempt id, as in local mode) it is 404, as in SHS."""
+
+    def get(self, request, app_id: str, app_attempt_id: str, **kwargs):
+        application = SparkApplication.objects.filter(app_id=app_id).first()
+        model = None if application is None else application_model(application)
+        if model is None or not eventlog.has_attempt(model, app_attempt_id):
+            return _not_found(f"no such app: {app_id}/{app_attempt_id}")
+        return self.answer(request, model, **kwargs)
+
+
+@shs_schema("shs_application_attempt", "One attempt of an application")
+class ApplicationAttemptView(HistoryServerView):
+    def answer(self, request, model, app_attempt_id: str):
+        attempt = eventlog.to_shs_application_attempt(model, app_attempt_id)
+        if attempt is None:
+            return _not_found(f"unknown app {model.app.app_id}, attempt {app_attempt_id}")
+        return Response(attempt)
+
+
+@shs_schema("shs_attempt_jobs", "An application attempt's jobs")
+class AttemptJobListView(AttemptQualified, JobListView):
+    pass
+
+
+@shs_schema("shs_attempt_job", "One job of an application attempt")
+class AttemptJobView(AttemptQualified, JobView):
+    pass
+
+
+@shs_schema("shs_attempt_stages", "Every stage attempt of an application attempt")
+class AttemptStageListView(AttemptQualified, StageListView):
+    pass
+
+
+@shs_schema("shs_attempt_stage", "Every attempt of one stage of an application attempt")
+class AttemptStageView(AttemptQualified, StageView):
+    pass
+
+
+@shs_schema("shs_attempt_stage_attempt", "One stage attempt of an application attempt")
+class AttemptStageAttemptView(AttemptQualified, StageAttemptView):
+    pass
+
+
+@shs_schema("shs_attempt_task_summary", "Task metric quantiles, application attempt path")
+class AttemptTaskSummaryView(AttemptQualified, TaskSummaryView):
+    pass
+
+
+@shs_schema("shs_attempt_task_list", "One page of tasks, application attempt path")
+class AttemptTaskListView(AttemptQualified, TaskListView):
+    pass
+
+
+@shs_schema("shs_attempt_executors", "Active executors of an application attempt")
+class AttemptExecutorListView(AttemptQualified, ExecutorListView):
+    pass
+
+
+@shs_schema("shs_attempt_all_executors", "Every executor of an application attempt")
+class AttemptAllExecutorListView(AttemptQualified, AllExecutorListView):
+    pass

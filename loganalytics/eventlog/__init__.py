@@ -34,8 +34,12 @@ from .normalise import DEFAULT_APP_ID, Event, normalise
 from .readers import is_in_progress, last_modified_millis, log_files, read_events
 from .seed import daily_summary, job_result
 from .shs import (
+    has_attempt,
     shs_date,
+    task_list_options,
+    task_statuses,
     to_shs_application,
+    to_shs_application_attempt,
     to_shs_applications,
     to_shs_executors,
     to_shs_job,
@@ -43,6 +47,7 @@ from .shs import (
     to_shs_stage_attempt,
     to_shs_stage_attempts,
     to_shs_stages,
+    to_shs_task_list,
     to_shs_task_summary,
 )
 from .simulate import Estimate, critical_path_ms, driver_time_ms, estimate_ms, scaling
@@ -69,6 +74,7 @@ __all__ = [
     "estimate_ms",
     "extract_event_log_zip",
     "find_issues",
+    "has_attempt",
     "is_in_progress",
     "job_result",
     "last_modified_millis",
@@ -79,7 +85,10 @@ __all__ = [
     "read_events",
     "scaling",
     "shs_date",
+    "task_list_options",
+    "task_statuses",
     "to_shs_application",
+    "to_shs_application_attempt",
     "to_shs_applications",
     "to_shs_executors",
     "to_shs_job",
@@ -87,5 +96,6 @@ __all__ = [
     "to_shs_stage_attempt",
     "to_shs_stage_attempts",
     "to_shs_stages",
+    "to_shs_task_list",
     "to_shs_task_summary",
 ]

@@ -173,10 +173,14 @@ def _stage_metrics(values: tuple[int, ...]) -> list[tuple[str, Any]]:
 
 
 def to_shs_stage(
-    model: ApplicationModel, stage: StageAttempt, *, details: bool = False
+    model: ApplicationModel,
+    stage: StageAttempt,
+    *,
+    details: bool = False,
+    task_statuses: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """One stage attempt; ``details`` adds ``tasks`` and ``executorSummary`` like
-    ``GET .../stages/{stageId}/{attemptId}``."""
+    """One stage attempt; ``details`` adds ``tasks`` (those in ``task_statuses`` when given)
+    and ``executorSummary`` like ``GET .../stages/{stageId}/{attemptId}``."""
     info = stage.info
     pairs: list[tuple[str, Any]] = [
         ("status", stage.status),
@@ -207,6 +211,7 @@ def to_shs_stage(
                 {
                     str(task.task_id): to_shs_task(model, task)
                     for task in sorted(stage.tasks.values(), key=lambda t: t.task_id)
+                    if not task_statuses or task.status in task_statuses
                 },
             )
         )
@@ -283,18 +288,36 @@ def to_shs_stages(model: ApplicationModel, status: str | None = None) -> list[di
     return [to_shs_stage(model, stage) for stage in stages]
 
 
-def to_shs_stage_attempts(model: ApplicationModel, stage_id: int) -> list[dict[str, Any]]:
-    """``GET .../stages/{stageId}``: each attempt of one stage, with details."""
+def to_shs_stage_attempts(
+    model: ApplicationModel,
+    stage_id: int,
+    *,
+    details: bool = True,
+    task_statuses: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """``GET .../stages/{stageId}``: each attempt of one stage, with details by default."""
     attempts = sorted(
         (s for s in model.stages.values() if s.stage_id == stage_id), key=_stage_order
     )
-    return [to_shs_stage(model, stage, details=True) for stage in attempts]
+    return [
+        to_shs_stage(model, stage, details=details, task_statuses=task_statuses)
+        for stage in attempts
+    ]
 
 
-def to_shs_stage_attempt(model: ApplicationModel, stage_id: int, attempt: int) -> dict | None:
+def to_shs_stage_attempt(
+    model: ApplicationModel,
+    stage_id: int,
+    attempt: int,
+    *,
+    details: bool = True,
+    task_statuses: tuple[str, ...] = (),
+) -> dict | None:
     """``GET .../stages/{stageId}/{attemptId}``, or ``None`` when there is no such attempt."""
     stage = model.stages.get((stage_id, attempt))
-    return None if stage is None else to_shs_stage(model, stage, details=True)
+    if stage is None:
+        return None
+    return to_shs_stage(model, stage, details=details, task_statuses=task_statuses)
 
 
 # ---------------------------------------------------------------------- tasks
@@ -564,3 +587,114 @@ def to_shs_executors(model: ApplicationModel, *, include_dead: bool = False) -> 
             reverse=True,
         )
     return [to_shs_executor(e) for e in chosen]
+
+
+# ---------------------------------------------------------------------- attempts
+
+
+def has_attempt(model: ApplicationModel, attempt_id: str) -> bool:
+    """Whether ``/applications/{appId}/{attemptId}/...`` names this application.
+
+    Only cluster managers that retry the driver (YARN) give an attempt id; SHS answers 404 on
+    attempt-qualified paths of an application without one, whatever the attempt asked for.
+    """
+    return model.app.attempt_id is not None and model.app.attempt_id == attempt_id
+
+
+def to_shs_application_attempt(model: ApplicationModel, attempt_id: str) -> dict | None:
+    """``GET /api/v1/applications/{appId}/{attemptId}``: that one attempt, or ``None``."""
+    if not has_attempt(model, attempt_id):
+        return None
+    return to_shs_application(model)["attempts"][0]
+
+
+# ---------------------------------------------------------------------- task lists
+
+TASK_SORTINGS = ("ID", "INCREASING_RUNTIME", "DECREASING_RUNTIME")
+TASK_STATUSES = ("RUNNING", "KILLED", "FAILED", "SUCCESS", "UNKNOWN")
+_SORTING_ALIASES = {"runtime": "INCREASING_RUNTIME", "-runtime": "DECREASING_RUNTIME"}
+
+
+def task_sorting(name: str) -> str | None:
+    """SHS's ``sortBy`` value (``ID``, ``runtime``, ``-runtime`` or an enum name, any case)."""
+    alias = _SORTING_ALIASES.get(name.lower())
+    if alias is not None:
+        return alias
+    return name.upper() if name.upper() in TASK_SORTINGS else None
+
+
+def _runtime_rank(task: Task) -> int:
+    # SHS indexes the stored run time; it stores an unsuccessful task's metrics as -(value + 1)
+    # (so summaries skip them) and a task without metrics as -1, and sorts on that.
+    if task.metrics is None:
+        return -1
+    run_time = m.metric(task.metrics, "executorRunTime")
+    return run_time if task.successful else -run_time - 1
+
+
+def to_shs_task_list(
+    model: ApplicationModel,
+    stage_id: int,
+    attempt: int,
+    *,
+    offset: int = 0,
+    length: int = 20,
+    sort_by: str = "ID",
+    statuses: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """``GET .../stages/{stageId}/{attemptId}/taskList``: one page of task attempts.
+
+    Sorted by task id, or by run time (ties by task id, all reversed for ``-runtime``);
+    ``statuses`` filter before the page is cut. An unknown stage attempt has no tasks.
+    """
+    stage = model.stages.get((stage_id, attempt))
+    if stage is None:
+        return []
+    if sort_by == "ID":
+        ordered = sorted(stage.tasks.values(), key=lambda t: t.task_id)
+    else:
+        ordered = sorted(stage.tasks.values(), key=lambda t: (_runtime_rank(t), t.task_id))
+        if sort_by == "DECREASING_RUNTIME":
+            ordered.reverse()
+    if statuses:
+        ordered = [task for task in ordered if task.status in statuses]
+    return [to_shs_task(model, task) for task in ordered[offset : offset + length]]
+
+
+def task_list_options(
+    *,
+    offset: str | None = None,
+    length: str | None = None,
+    sort_by: str | None = None,
+    statuses: list[str] | tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """``to_shs_task_list`` arguments from the query's text, with SHS's defaults.
+
+    Raises ``ValueError`` naming the parameter that is not what SHS accepts.
+    """
+    options: dict[str, Any] = {"offset": 0, "length": 20, "sort_by": "ID"}
+    if offset is not None:
+        if not offset.removeprefix("-").isdigit():
+            raise ValueError(f"offset must be a whole number of tasks, not {offset!r}")
+        options["offset"] = max(int(offset), 0)  # SHS starts a negative offset at the first task
+    if length is not None:
+        if not length.isdigit():
+            raise ValueError(f"length must be a whole number of tasks, not {length!r}")
+        options["length"] = int(length)
+    if sort_by is not None:
+        options["sort_by"] = task_sorting(sort_by)
+        if options["sort_by"] is None:
+            raise ValueError(f"sortBy must be ID, runtime or -runtime, not {sort_by!r}")
+    options["statuses"] = task_statuses(statuses, "status")
+    return options
+
+
+def task_statuses(values: list[str] | tuple[str, ...], parameter: str) -> tuple[str, ...]:
+    """SHS task statuses named in a query (any case); ``ValueError`` names a wrong one."""
+    wanted = tuple(value.upper() for value in values)
+    for value, upper in zip(values, wanted, strict=True):
+        if upper not in TASK_STATUSES:
+            raise ValueError(
+                f"{parameter} must be one of {', '.join(TASK_STATUSES)}, not {value!r}"
+            )
+    return wanted

@@ -51,6 +51,14 @@ class HistoryServer:
                 return None
             raise
 
+    def status(self, path: str) -> int:
+        """The HTTP status SHS answers ``path`` with."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v1/{path}", timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
     def wait_for_applications(self, app_ids: set[str], timeout: float = START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         listed: set[str] = set()

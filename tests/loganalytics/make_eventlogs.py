@@ -10,8 +10,9 @@ The scenarios cover every codec Spark 4 writes, rolling directories, task retrie
 (``local[2,3]``), a failed job whose sibling task is killed after the job ended, AQE (one action,
 several jobs), skipped stages, forced spills, skew, and executor loss with a map-stage retry
 (``local-cluster``). Derived fixtures (an ``.inprogress`` log cut mid-line, a rolling directory
-split into several files, a duplicated ``StageCompleted``) are made from the real logs
-afterwards. ``manifest.json`` maps each scenario to its path and application id.
+split into several files, a duplicated ``StageCompleted``, an application attempt id as YARN
+writes it) are made from the real logs afterwards. ``manifest.json`` maps each scenario to its
+path and application id.
 
 Last, the real History Server (from the pyspark package, on 127.0.0.1) replays every fixture and
 its REST answers are recorded under ``eventlogs/shs/``: the reference the parity tests compare
@@ -330,6 +331,30 @@ def derive_duplicate_stage_completed(manifest: dict, out: Path) -> None:
     manifest["duplicate_stage_completed"] = {"path": target.name, "app_id": app_id}
 
 
+def derive_cluster_attempt(manifest: dict, out: Path) -> None:
+    """An application with an attempt id, as YARN's cluster mode writes it.
+
+    Only YARN's scheduler reports an attempt id (Spark 4 writes ``spark.app.attempt.id`` from it
+    and does not read it in local or standalone mode), so the real standalone log gets
+    ``"App Attempt ID": "1"`` added to its ApplicationStart and nothing else changed.
+    """
+    source = out / manifest["cluster_executor_loss"]["path"]
+    original = manifest["cluster_executor_loss"]["app_id"]
+    app_id = f"{original}-attempt"
+    lines = source.read_bytes().replace(original.encode(), app_id.encode()).splitlines(True)
+    start = next(i for i, line in enumerate(lines) if b'"SparkListenerApplicationStart"' in line)
+    event = json.loads(lines[start])
+    with_attempt = {}
+    for key, value in event.items():
+        with_attempt[key] = value
+        if key == "App ID":
+            with_attempt["App Attempt ID"] = "1"
+    lines[start] = json.dumps(with_attempt, separators=(",", ":")).encode() + b"\n"
+    target = out / f"{app_id}_1"  # Spark names an attempt's log <appId>_<attemptId>
+    target.write_bytes(b"".join(lines))
+    manifest["cluster_attempt"] = {"path": target.name, "app_id": app_id, "attempt_id": "1"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(SCENARIOS))
@@ -354,12 +379,13 @@ def main() -> None:
         manifest[name] = generate(name, args.out)
         print(f"{name}: {manifest[name]['path']} in {time.monotonic() - started:.0f}s")
         _write_manifest(manifest, manifest_path)
-    derivations = {
-        "plain_mixed": derive_inprogress,
-        "lz4_retries": derive_rolling_split,
-        "cluster_executor_loss": derive_duplicate_stage_completed,
-    }
-    for source, derive in derivations.items():
+    derivations = [
+        ("plain_mixed", derive_inprogress),
+        ("lz4_retries", derive_rolling_split),
+        ("cluster_executor_loss", derive_duplicate_stage_completed),
+        ("cluster_executor_loss", derive_cluster_attempt),
+    ]
+    for source, derive in derivations:
         if source in manifest:
             derive(manifest, args.out)
     _write_manifest(manifest, manifest_path)
@@ -378,7 +404,7 @@ def capture_history_server_answers(manifest: dict, out: Path) -> None:
         with running_history_server(logs, Path(tmp)) as shs:
             shs.wait_for_applications({entry["app_id"] for entry in manifest.values()})
             for name, entry in sorted(manifest.items()):
-                answers = capture_history_server(shs, entry["app_id"])
+                answers = capture_history_server(shs, entry["app_id"], entry.get("attempt_id"))
                 (target / f"{name}.json").write_text(json.dumps(answers) + "\n")
 
 

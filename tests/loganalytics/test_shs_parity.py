@@ -23,6 +23,9 @@ COMPLETE = [
     "rolling_split",
     "cluster_executor_loss",
     "duplicate_stage_completed",
+    # The real cluster_executor_loss log with only "App Attempt ID": "1" added to its
+    # ApplicationStart (Spark writes attempt ids on YARN only); asked on the attempt paths.
+    "cluster_attempt",
 ]
 
 # For a log still being written, SHS times running things by its own clock at request time.
@@ -52,13 +55,20 @@ def test_an_inprogress_log_matches_the_history_server_except_its_clock(eventlog,
 
 @pytest.mark.slow
 def test_the_live_history_server_from_pyspark_agrees_with_sparkhub(tmp_path, manifest, eventlog):
-    chosen = ["cluster_executor_loss", "lz4_retries", "rolling_zstd"]
+    chosen = ["cluster_executor_loss", "lz4_retries", "rolling_zstd", "cluster_attempt"]
     logs = [eventlog(name) for name in chosen]
 
     with running_history_server(logs, tmp_path) as shs:
         shs.wait_for_applications({manifest[name]["app_id"] for name in chosen})
-        live = {name: capture_history_server(shs, manifest[name]["app_id"]) for name in chosen}
+        live = {
+            name: capture_history_server(
+                shs, manifest[name]["app_id"], manifest[name].get("attempt_id")
+            )
+            for name in chosen
+        }
 
     for name in chosen:
         assert differences(live[name], sparkhub_answers(eventlog(name), live[name]), name) == []
     assert json.dumps(live["cluster_executor_loss"]["stages"]).count('"FAILED"') >= 1
+    assert live["cluster_attempt"]["application_attempt"]["attemptId"] == "1"
+    assert set(live["lz4_retries"]["unknown_attempt"].values()) == {404}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from loganalytics.eventlog import (
     load_application,
     shs_date,
+    task_list_options,
     to_shs_applications,
     to_shs_stage_attempt,
     to_shs_task_summary,
@@ -43,3 +44,17 @@ def test_task_summary_quantiles_come_from_sorted_successful_task_values(eventlog
     summary = to_shs_task_summary(model, stage.stage_id, stage.attempt, quantiles=(0.0, 1.0))
 
     assert summary["executorRunTime"] == [float(run_times[0]), float(run_times[-1])]
+
+
+def test_task_list_options_take_the_history_servers_defaults_and_spellings():
+    defaults = task_list_options()
+
+    chosen = task_list_options(offset="-3", length="5", sort_by="-Runtime", statuses=["failed"])
+
+    assert defaults == {"offset": 0, "length": 20, "sort_by": "ID", "statuses": ()}
+    assert chosen == {
+        "offset": 0,
+        "length": 5,
+        "sort_by": "DECREASING_RUNTIME",
+        "statuses": ("FAILED",),
+    }
