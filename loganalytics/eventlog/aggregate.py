@@ -373,7 +373,7 @@ class _Replay:
             task.executor_id = f["executor_id"]
             task.host = f["host"]
             if f["metrics"] is not None:
-                task.metrics = array("q", f["metrics"])  # compact: a log has many tasks
+                task.metrics = _compact(f["metrics"])
                 delta = f["metrics"]
         completed = 1 if reason == "Success" else 0
         killed = 1 if reason in ("TaskKilled", "TaskCommitDenied") else 0
@@ -517,6 +517,16 @@ def _count_kill(summary: dict[str, int], f: dict) -> None:
     reason = f["kill_reason"] if f["reason"] == "TaskKilled" else f["error"]
     if reason:
         summary[reason] = summary.get(reason, 0) + 1
+
+
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+def _compact(values) -> array:
+    """A task's metrics as a machine array: 4 bytes a value when they all fit (most tasks), else
+    8; a big log holds hundreds of thousands of tasks."""
+    low, high = _INT32
+    return array("i" if low <= min(values) and max(values) <= high else "q", values)
 
 
 def _job_counts(job: Job) -> dict[str, Any]:
