@@ -12,9 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/sparkhub-metrics \
     JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 
-# Java 17 runs Spark; curl serves the HEALTHCHECK; tini reaps the workers' children.
+# Java 17 runs Spark; curl serves the HEALTHCHECK; tini reaps the workers' children; the JDBC
+# drivers (PostgreSQL, SQLite) serve the lakehouse's jdbc source and sink (SPARK_JARS).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl tini \
+       libpostgresql-jdbc-java libxerial-sqlite-jdbc-java \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 sparkhub \

@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast bench lint chromium clean
+.PHONY: run test test-fast bench lint chromium jdbc-drivers clean
 
 $(VENV)/.runtime: requirements.txt
 	@echo "==> Creating $(VENV) and installing runtime dependencies"
@@ -32,7 +32,10 @@ run: $(VENV)/.runtime
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-test: $(VENV)/.dev chromium
+jdbc-drivers:
+	@bash scripts/ensure_jdbc_drivers.sh
+
+test: $(VENV)/.dev chromium jdbc-drivers
 	@echo "==> Running the whole suite (unit, database, Redis, Spark, browser)"
 	$(PY) -m pytest
 

@@ -59,6 +59,11 @@ class PipelineRun(TrackedRun):
     def get_absolute_url(self) -> str:
         return reverse("lakehouse:run", kwargs={"pk": self.pk})
 
+    def note_interruption(self) -> str:
+        from lakehouse.services import recover_interrupted_run
+
+        return recover_interrupted_run(self)
+
 
 class StepRun(models.Model):
     run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="step_runs")

@@ -140,6 +140,7 @@ def execute_pipeline_run(run: PipelineRun) -> str:
 
     from sparkhub.spark import start_spark_session
 
+    _record_planned_steps(run)
     run.report_progress(2, "Starting Spark")
     started = start_spark_session(f"sparkhub-lakehouse-{run.pipeline_name}-{run.pk}")
     session = started.session
@@ -150,8 +151,14 @@ def execute_pipeline_run(run: PipelineRun) -> str:
 
     def on_progress(event: dict) -> None:
         run.report_progress(5 + 90 * event["fraction"], event["message"][:200])
-        if event.get("step") and event["status"] in ("succeeded", "failed", "skipped"):
-            run.append_log(f"{event['step']}: {event['status']} — {event['message']}")
+        step = event.get("step")
+        if step and event["status"] in ("running", "succeeded", "failed", "skipped"):
+            # the row says which step is under way, should the worker die during it
+            changes = {"status": event["status"]}
+            if event["status"] == "running":
+                changes["started_at"] = timezone.now()
+            run.step_runs.filter(name=step).update(**changes)
+            run.append_log(f"{step}: {event['status']} — {event['message']}")
 
     try:
         report = run_pipeline(
@@ -169,6 +176,71 @@ def execute_pipeline_run(run: PipelineRun) -> str:
         raise PipelineRunFailed(report.get("error") or "a step failed")
     steps = report["steps"]
     return f"{len(steps)} steps succeeded in {report['duration_seconds']:.1f}s"
+
+
+def _record_planned_steps(run: PipelineRun) -> None:
+    """Pending rows for every step, updated as the engine reports; the report replaces them."""
+    steps = plan_pipeline(config=run.config, overrides=run.overrides)["steps"]
+    with transaction.atomic():
+        run.step_runs.all().delete()
+        StepRun.objects.bulk_create(
+            StepRun(
+                run=run,
+                position=position,
+                name=step["name"],
+                type=step["type"],
+                kind=step["kind"],
+                stage=step.get("stage") or "",
+                status="pending",
+            )
+            for position, step in enumerate(steps)
+        )
+
+
+def recover_interrupted_run(run: PipelineRun) -> str:
+    """After its worker died: fail the step it was in, tidy that run's tables, say where it was.
+
+    Tables are published atomically, so a killed sink leaves only its staging directory (or a
+    publish journal, rolled forward here); a table a live run is writing is left alone.
+    """
+    interrupted = list(run.step_runs.filter(status="running").values_list("name", flat=True))
+    run.step_runs.filter(status="running").update(
+        status="failed", error="interrupted: the worker running this step was lost"
+    )
+    run.step_runs.filter(status="pending").update(
+        status="skipped", skipped_because="the run was interrupted"
+    )
+    tidied = _recover_tables(run)
+    if interrupted:
+        where = f"It was interrupted in step {', '.join(interrupted)}"
+    else:
+        where = "It was interrupted outside any step (starting Spark or between steps)"
+    if tidied:
+        return f"{where}; {'; '.join(tidied)}."
+    return f"{where}; no table was left half-written."
+
+
+def _recover_tables(run: PipelineRun) -> list[str]:
+    from lakehouse.engine import load_pipeline, storage
+    from lakehouse.engine.components import ParquetSink
+
+    try:
+        pipeline = load_pipeline(run.config, overrides=run.overrides)
+    except Exception as error:  # recovery of the other runs must go on
+        return [f"its tables were not checked ({type(error).__name__}: {error})"]
+    outcomes = []
+    for step in pipeline.steps:
+        if not isinstance(step.component, ParquetSink):
+            continue
+        target = storage.local_path(step.component.config.path)
+        done = storage.recover_unless_busy(target) if target else ""
+        if done == "discarded":
+            outcomes.append(f"the unpublished output of {step.name} was discarded")
+        elif done == "rolled forward":
+            outcomes.append(f"the publish of {step.name} was completed")
+        elif done == "busy":
+            outcomes.append(f"{target} is being written by another run and was left alone")
+    return outcomes
 
 
 def _store_report(run: PipelineRun, report: dict) -> None:

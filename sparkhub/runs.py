@@ -192,6 +192,11 @@ class TrackedRun(models.Model):
         self.spark_startup_seconds = startup_seconds
         self.spark_application_id = application_id
 
+    def note_interruption(self) -> str:
+        """Called when the run's worker was found dead: tidy what it left and say where it
+        stopped, as a sentence added to the failure message (apps override; "" says nothing)."""
+        return ""
+
     def append_log(self, line: str) -> None:
         """Keep the tail of the run's log on the row (the page shows it live)."""
         self.refresh_from_db(fields=["log_excerpt"])
@@ -276,18 +281,26 @@ def recover_stale_runs() -> list[str]:
             if run.retry_when_orphaned and run.attempts < run.max_attempts:
                 with transaction.atomic():
                     if run.requeue():
-                        run.append_log(f"Worker lost (last heartbeat {beat}); queued again.")
+                        # before the commit that lets a worker take it again
+                        note = _joined(run.note_interruption())
+                        run.append_log(f"Worker lost (last heartbeat {beat}); queued again.{note}")
                         enqueue_run(run)
                         recovered.append(f"{run} re-queued")
-            elif run.mark_failed(
+                continue
+            note = _joined(run.note_interruption())
+            if run.mark_failed(
                 f"The worker running this stopped responding (last heartbeat {beat}). "
-                "It was probably killed or ran out of memory; start the run again."
+                f"It was probably killed or ran out of memory; start the run again.{note}"
             ):
                 recovered.append(f"{run} failed")
         recovered += _requeue_lost_jobs(model, older_than)
     for line in recovered:
         log.warning("Recovered orphaned run: %s", line)
     return recovered
+
+
+def _joined(sentence: str) -> str:
+    return f" {sentence}" if sentence else ""
 
 
 def _requeue_lost_jobs(model: type[TrackedRun], older_than: timedelta) -> list[str]:

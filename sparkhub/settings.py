@@ -226,6 +226,22 @@ DATABRICKS_HOST = env.str("DATABRICKS_HOST")
 DATABRICKS_TOKEN = env.str("DATABRICKS_TOKEN")
 if DATABRICKS_HOST and not DATABRICKS_HOST.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"DATABRICKS_HOST must be a URL, got {DATABRICKS_HOST!r}")
+# mlbench jobs with target "databricks": a new cluster per worker count (spark version and node
+# type), or one existing cluster; uploads go to a DBFS folder or a Unity Catalog volume.
+DATABRICKS_CLUSTER_ID = env.str("DATABRICKS_CLUSTER_ID")
+DATABRICKS_SPARK_VERSION = env.str("DATABRICKS_SPARK_VERSION")
+DATABRICKS_NODE_TYPE_ID = env.str("DATABRICKS_NODE_TYPE_ID")
+DATABRICKS_UPLOAD_DIR = env.str("DATABRICKS_UPLOAD_DIR", "dbfs:/sparkhub/mlbench").rstrip("/")
+if not DATABRICKS_UPLOAD_DIR.startswith(("dbfs:/", "/Volumes/")):
+    raise ImproperlyConfigured(
+        f"DATABRICKS_UPLOAD_DIR must start with dbfs:/ or /Volumes/, got {DATABRICKS_UPLOAD_DIR!r}"
+    )
+try:
+    DATABRICKS_POLL_SECONDS = float(env.str("DATABRICKS_POLL_SECONDS") or 10)
+except ValueError:
+    DATABRICKS_POLL_SECONDS = 0.0
+if not DATABRICKS_POLL_SECONDS > 0:
+    raise ImproperlyConfigured("DATABRICKS_POLL_SECONDS must be a number of seconds above 0.")
 
 # --- Time -----------------------------------------------------------------------------------
 # UTC everywhere: RQ cron strings are read in local time, and Spark sessions run in UTC too.
@@ -240,7 +256,7 @@ USE_I18N = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "sparkhub.authentication.CachedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

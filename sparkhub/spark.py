@@ -7,6 +7,9 @@ where Django is not installed. Everything is driven by environment variables:
 - ``SPARK_REMOTE``       Spark Connect URL (``sc://host:15002``); wins over ``SPARK_MASTER``
 - ``SPARK_EVENTLOG_DIR`` where every session writes its event log, default ``<var>/spark-events``
 - ``SPARK_CONF_<NAME>``  extra configuration, each value written as ``spark.some.key=value``
+- ``SPARK_JARS``         comma-separated jars every session loads (``spark.jars``), default the
+  JDBC drivers Debian installs (``scripts/ensure_jdbc_drivers.sh``) that are present; set it
+  empty for none
 
 pyspark is imported inside :func:`start_spark_session` only, so importing this module never
 starts or loads the JVM.
@@ -24,6 +27,8 @@ from pathlib import Path
 
 DEFAULT_MASTER = "local[*]"
 CONF_PREFIX = "SPARK_CONF_"
+# Debian's JDBC drivers (libpostgresql-jdbc-java, libxerial-sqlite-jdbc-java)
+DEFAULT_JARS = ("/usr/share/java/postgresql.jar", "/usr/share/java/sqlite-jdbc.jar")
 MASTER_PATTERN = re.compile(
     r"^(local(\[[^\]]+\])?|local-cluster\[[^\]]+\]|spark://.+|yarn|k8s://.+)$"
 )
@@ -67,12 +72,30 @@ def extra_conf_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return conf
 
 
+def jars_from_env(env: Mapping[str, str] | None = None) -> list[str]:
+    """``SPARK_JARS`` as a list; unset means the default JDBC drivers that are installed.
+
+    Local paths must exist (a typo would otherwise only show as a missing JDBC driver deep
+    inside a run); URLs such as ``hdfs://`` or ``s3a://`` are passed on unchecked.
+    """
+    env = os.environ if env is None else env
+    if "SPARK_JARS" not in env:
+        return [jar for jar in DEFAULT_JARS if Path(jar).is_file()]
+    jars = [jar.strip() for jar in env["SPARK_JARS"].split(",") if jar.strip()]
+    for jar in jars:
+        local = jar.removeprefix("file://") if jar.startswith("file://") else jar
+        if "://" not in local and not Path(local).expanduser().is_file():
+            raise SparkSettingsError(f"SPARK_JARS names {jar}, which is not a file")
+    return jars
+
+
 @dataclass(frozen=True)
 class SparkSettings:
     master: str
     remote: str
     eventlog_dir: Path
     extra_conf: dict[str, str]
+    jars: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SparkSettings:
@@ -90,6 +113,7 @@ class SparkSettings:
             remote=remote,
             eventlog_dir=eventlog_dir(env),
             extra_conf=extra_conf_from_env(env),
+            jars=tuple(jars_from_env(env)),
         )
 
     def session_conf(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -101,9 +125,16 @@ class SparkSettings:
             "spark.eventLog.enabled": "true",
             "spark.eventLog.dir": self.eventlog_dir.as_uri(),
             "spark.ui.showConsoleProgress": "false",
+            # toPandas and createDataFrame(pandas) through Arrow: Spark 4's default, stated
+            # here because it needs pyarrow (requirements.txt), without which it falls back
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
         }
         conf.update(self.extra_conf)
         conf.update(overrides or {})
+        # SPARK_JARS adds to a spark.jars given another way rather than replacing it
+        jars = [j for j in conf.get("spark.jars", "").split(",") if j] + list(self.jars)
+        if jars:
+            conf["spark.jars"] = ",".join(dict.fromkeys(jars))
         return conf
 
 

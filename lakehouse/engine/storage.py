@@ -126,6 +126,23 @@ def recover(target: Path) -> bool:
     return True
 
 
+def recover_unless_busy(target: Path) -> str:
+    """What :func:`recover` did for ``target`` (``rolled forward``, ``discarded``), ``""`` when
+    nothing was left behind, or ``busy`` when a live writer holds the table (left alone)."""
+    from filelock import Timeout
+
+    paths = TablePaths(target)
+    if not paths.work.exists():
+        return ""
+    try:
+        with table_lock(target).acquire(timeout=0):
+            if not paths.work.exists():
+                return ""
+            return "rolled forward" if recover(target) else "discarded"
+    except Timeout:
+        return "busy"
+
+
 def _remove_if_empty(work: Path) -> None:
     for directory in (work, work.parent):
         try:

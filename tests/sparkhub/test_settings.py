@@ -143,6 +143,29 @@ def test_spark_conf_variables_pass_through_and_bad_ones_are_named(tmp_path):
         SparkSettings.from_env({"SPARK_REMOTE": "http://connect:15002"})
 
 
+def test_spark_jars_are_loaded_by_every_session_and_checked(tmp_path):
+    driver = tmp_path / "driver.jar"
+    driver.write_bytes(b"PK")
+    spark = SparkSettings.from_env(
+        {
+            "SPARK_JARS": f"{driver}, s3a://bucket/udfs.jar",
+            "SPARK_CONF_JARS": "spark.jars=/opt/extra.jar",
+        }
+    )
+    assert spark.session_conf()["spark.jars"] == f"/opt/extra.jar,{driver},s3a://bucket/udfs.jar"
+    assert "spark.jars" not in SparkSettings.from_env({"SPARK_JARS": ""}).session_conf()
+
+    with pytest.raises(SparkSettingsError, match=r"SPARK_JARS names /nowhere/x\.jar"):
+        SparkSettings.from_env({"SPARK_JARS": "/nowhere/x.jar"})
+
+
+def test_spark_jars_default_to_the_installed_jdbc_drivers(monkeypatch):
+    from sparkhub import spark as factory
+
+    monkeypatch.setattr(factory, "DEFAULT_JARS", ("/nowhere/postgresql.jar", __file__))
+    assert SparkSettings.from_env({}).jars == (__file__,)
+
+
 @pytest.mark.parametrize(
     ("variables", "named"),
     [

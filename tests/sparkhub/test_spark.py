@@ -23,6 +23,20 @@ def test_the_shared_session_runs_in_utc_and_writes_its_event_log(spark):
     assert any(app_id in entry.name for entry in Path(eventlog_dir).iterdir())
 
 
+def test_to_pandas_goes_through_arrow(spark):
+    # With the fallback off, toPandas raises instead of quietly converting row by row.
+    assert spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "true"
+    spark.conf.set("spark.sql.execution.arrow.pyspark.fallback.enabled", "false")
+    try:
+        frame = spark.range(1000).selectExpr("id", "id * 0.5 AS half", "CAST(id AS STRING) AS s")
+        pandas = frame.toPandas()
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.pyspark.fallback.enabled")
+
+    assert len(pandas) == 1000 and pandas["half"].sum() == 0.5 * sum(range(1000))
+    assert str(pandas["id"].dtype) == "int64"
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.usefixtures("empty_queues")
