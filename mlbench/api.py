@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mlbench.engine import TASK_NAMES
-from mlbench.models import BenchmarkJob, Dataset
+from mlbench.models import BenchmarkJob, Dataset, Target
 from mlbench.services import DatasetError, results_document, start_benchmark, upload_dataset
 
 
@@ -45,6 +45,7 @@ class JobRequest(serializers.Serializer):
     )
     repetitions = serializers.IntegerField(required=False, default=3, min_value=1, max_value=20)
     options = serializers.DictField(required=False, default=dict)
+    target = serializers.ChoiceField(Target.values, required=False, default=Target.LOCAL)
 
 
 class FileUploadView(APIView):
@@ -94,6 +95,7 @@ class JobListView(APIView):
                 worker_counts=data["worker_counts"],
                 repetitions=data["repetitions"],
                 options=data["options"],
+                target=data["target"],
                 requested_by=request.user,
             )
         except DatasetError as error:

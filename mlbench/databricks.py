@@ -2,8 +2,8 @@
 
 Covers what mlbench needs: clusters (create, get, delete), uploading files (DBFS streaming
 upload, or the Files API for Unity Catalog volumes), and one-off job runs (``runs/submit``,
-``runs/get``, ``runs/get-output``). Output is read from the *task* run id, because Databricks
-refuses ``get-output`` on the parent run of a multi-task run.
+``runs/get``, ``runs/get-output``, ``runs/cancel``). Output is read from the *task* run id,
+because Databricks refuses ``get-output`` on the parent run of a multi-task run.
 
 Configured with a host and a token passed in by the caller (``DATABRICKS_HOST`` and
 ``DATABRICKS_TOKEN`` via :meth:`DatabricksClient.from_env`); never reads Django settings.
@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,22 +179,31 @@ class DatabricksClient:
         task_key: str = "mlbench",
     ) -> int:
         """Submit a one-time run of a Python file; returns the (parent) run id."""
-        if bool(cluster_id) == bool(new_cluster):
-            raise DatabricksError("Give exactly one of cluster_id or new_cluster.")
-        task: dict[str, Any] = {
-            "task_key": task_key,
-            "spark_python_task": {"python_file": python_file, "parameters": parameters},
-        }
-        if cluster_id:
-            task["existing_cluster_id"] = cluster_id
-        else:
-            task["new_cluster"] = dict(new_cluster)
+        task = python_task(
+            task_key,
+            python_file=python_file,
+            parameters=parameters,
+            cluster_id=cluster_id,
+            new_cluster=new_cluster,
+        )
+        return self.submit(run_name=run_name, tasks=[task], timeout_seconds=timeout_seconds)
+
+    def submit(self, *, run_name: str, tasks: list[dict], timeout_seconds: int = 3600) -> int:
+        """``runs/submit`` with these tasks (see :func:`python_task`); returns the run id.
+
+        Databricks stops the run after ``timeout_seconds`` even if nobody is watching it any
+        more (a killed worker must not leave clusters running).
+        """
         answer = self._call(
             "POST",
             f"{JOBS}/runs/submit",
-            body={"run_name": run_name, "timeout_seconds": timeout_seconds, "tasks": [task]},
+            body={"run_name": run_name, "timeout_seconds": timeout_seconds, "tasks": tasks},
         )
         return int(answer["run_id"])
+
+    def cancel_run(self, run_id: int) -> None:
+        """Cancel a run and all its tasks (asynchronous: the run ends as CANCELED soon after)."""
+        self._call("POST", f"{JOBS}/runs/cancel", body={"run_id": run_id})
 
     def get_run(self, run_id: int) -> dict:
         return self._call("GET", f"{JOBS}/runs/get", query={"run_id": run_id})
@@ -264,6 +273,31 @@ class DatabricksClient:
             reason = getattr(error, "reason", error)
             raise DatabricksError(f"Could not reach Databricks at {self.host}: {reason}") from None
         return json.loads(payload) if payload.strip() else {}
+
+
+def python_task(
+    task_key: str,
+    *,
+    python_file: str,
+    parameters: list[str],
+    cluster_id: str | None = None,
+    new_cluster: Mapping | None = None,
+    depends_on: Iterable[str] = (),
+) -> dict:
+    """One ``spark_python_task`` for ``runs/submit``, on an existing or a new cluster."""
+    if bool(cluster_id) == bool(new_cluster):
+        raise DatabricksError("Give exactly one of cluster_id or new_cluster.")
+    task: dict[str, Any] = {
+        "task_key": task_key,
+        "spark_python_task": {"python_file": python_file, "parameters": list(parameters)},
+    }
+    if cluster_id:
+        task["existing_cluster_id"] = cluster_id
+    else:
+        task["new_cluster"] = dict(new_cluster)
+    if depends_on:
+        task["depends_on"] = [{"task_key": key} for key in depends_on]
+    return task
 
 
 def _api_error(method: str, path: str, error: urllib.error.HTTPError) -> DatabricksError:

@@ -1,6 +1,7 @@
 from django import forms
 
 from mlbench.engine import TASK_NAMES
+from mlbench.models import Target
 
 TASK_CHOICES = [(name, name.replace("_", " ")) for name in TASK_NAMES]
 
@@ -14,6 +15,12 @@ class BenchmarkForm(forms.Form):
     tasks = forms.MultipleChoiceField(choices=TASK_CHOICES, widget=forms.CheckboxSelectMultiple)
     worker_counts = forms.CharField(initial="1,2,4,8", help_text="Comma-separated, e.g. 1,2,4,8")
     repetitions = forms.IntegerField(min_value=1, max_value=20, initial=3)
+    target = forms.ChoiceField(
+        choices=Target.choices,
+        initial=Target.LOCAL,
+        help_text="Databricks: one new cluster per worker count (N = its workers); "
+        "needs DATABRICKS_HOST and DATABRICKS_TOKEN.",
+    )
     options = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "label=price\nk=4"}),

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from sparkhub.runs import TrackedRun
@@ -37,6 +37,11 @@ class Dataset(TrackedRun):
         return self.row_count is not None
 
 
+class Target(models.TextChoices):
+    LOCAL = "local", "This machine's Spark (SPARK_MASTER)"
+    DATABRICKS = "databricks", "Databricks (DATABRICKS_HOST)"
+
+
 class BenchmarkJob(TrackedRun):
     """Tasks on a dataset across worker counts; ``document`` is the results document."""
 
@@ -49,6 +54,7 @@ class BenchmarkJob(TrackedRun):
     worker_counts = models.JSONField()
     repetitions = models.PositiveSmallIntegerField(default=3)
     options = models.JSONField(default=dict, blank=True)
+    target = models.CharField(max_length=16, choices=Target.choices, default=Target.LOCAL)
     document = models.JSONField(default=dict, blank=True)
 
     class Meta(TrackedRun.Meta):
@@ -59,3 +65,13 @@ class BenchmarkJob(TrackedRun):
 
     def get_absolute_url(self) -> str:
         return reverse("mlbench:job", kwargs={"pk": self.pk})
+
+    def cancel(self) -> bool:
+        """Cancel the row; a Databricks run is cancelled there too, once the row says so (the
+        worker that follows it is stopped and cannot do it itself)."""
+        cancelled = super().cancel()
+        if cancelled and self.target == Target.DATABRICKS:
+            from mlbench.services import cancel_databricks_job_run
+
+            transaction.on_commit(lambda: cancel_databricks_job_run(self.pk), robust=True)
+        return cancelled

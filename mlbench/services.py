@@ -15,9 +15,9 @@ from django.db import transaction
 from mlbench.engine import TASK_NAMES
 from mlbench.engine.errors import MLBenchInputError
 from mlbench.engine.sniffing import sniff_format
-from mlbench.models import BenchmarkJob, Dataset
+from mlbench.models import BenchmarkJob, Dataset, Target
 from sparkhub.queues import enqueue_run
-from sparkhub.runs import RunError, RunStatus
+from sparkhub.runs import RunCancelled, RunError, RunStatus
 
 SNIFF_BYTES = 64 * 1024
 MAX_WORKERS = 64
@@ -121,10 +121,12 @@ def start_benchmark(
     worker_counts: Iterable[int] = (1, 2, 4, 8),
     repetitions: int = 3,
     options: Mapping | None = None,
+    target: str = Target.LOCAL,
     requested_by=None,
     enqueue: bool = True,
 ) -> BenchmarkJob:
     tasks, worker_counts = _checked(tasks, worker_counts, repetitions)
+    target = _checked_target(target)
     with transaction.atomic():
         job = BenchmarkJob.objects.create(
             dataset=dataset,
@@ -132,6 +134,7 @@ def start_benchmark(
             worker_counts=worker_counts,
             repetitions=repetitions,
             options=dict(options or {}),
+            target=target,
             requested_by=requested_by,
             progress_message="Queued",
         )
@@ -141,9 +144,7 @@ def start_benchmark(
 
 
 def execute_benchmark(job: BenchmarkJob) -> str:
-    """Worker side: one process per worker count, then the single-process baseline."""
-    from mlbench.engine.runner import BenchmarkCancelled, run_benchmark
-
+    """Worker side: one process (or Databricks task) per worker count, then the baseline."""
     dataset = job.dataset
     if not dataset.is_profiled:
         # Benchmarks reuse the profile's fixed schema; make one if profiling has not run yet.
@@ -159,32 +160,117 @@ def execute_benchmark(job: BenchmarkJob) -> str:
         return BenchmarkJob.objects.filter(pk=job.pk, status=RunStatus.CANCELLED).exists()
 
     with local_copy(dataset) as path:
-        try:
-            document = run_benchmark(
-                job_id=job.pk,
-                path=path,
-                fmt=dataset.format,
-                tasks=job.tasks,
-                worker_counts=job.worker_counts,
-                repetitions=job.repetitions,
-                options=job.options,
-                schema_json=dataset.schema_json or None,
-                delimiter=dataset.delimiter or None,
-                on_progress=on_progress,
-                on_log=job.append_log,
-                should_cancel=should_cancel,
-                timeout_seconds=settings.QUEUE_TIMEOUTS["spark"],
-            )
-        except BenchmarkCancelled:
-            return "Cancelled"
-        except MLBenchInputError as error:
-            raise RunError(error.message) from None
+        if job.target == Target.DATABRICKS:
+            document = _run_on_databricks(job, path, on_progress, should_cancel)
+        else:
+            document = _run_locally(job, path, on_progress, should_cancel)
     BenchmarkJob.objects.filter(pk=job.pk).update(document=document)
     if document["status"] == "failed":
         problems = "; ".join(e.get("message", "") for e in document.get("errors", []))
         raise RunError(problems or "No task produced a result.")
     done = len(document["results"])
     return f"{done} measurements" + (" (some tasks failed)" if document["errors"] else "")
+
+
+def _run_locally(job: BenchmarkJob, path: Path, on_progress, should_cancel) -> dict:
+    from mlbench.engine.runner import BenchmarkCancelled, run_benchmark
+
+    dataset = job.dataset
+    try:
+        return run_benchmark(
+            job_id=job.pk,
+            path=path,
+            fmt=dataset.format,
+            tasks=job.tasks,
+            worker_counts=job.worker_counts,
+            repetitions=job.repetitions,
+            options=job.options,
+            schema_json=dataset.schema_json or None,
+            delimiter=dataset.delimiter or None,
+            on_progress=on_progress,
+            on_log=job.append_log,
+            should_cancel=should_cancel,
+            timeout_seconds=settings.QUEUE_TIMEOUTS["spark"],
+        )
+    except BenchmarkCancelled:
+        raise RunCancelled(f"{job} was cancelled") from None
+    except MLBenchInputError as error:
+        raise RunError(error.message) from None
+
+
+def _run_on_databricks(job: BenchmarkJob, path: Path, on_progress, should_cancel) -> dict:
+    from mlbench.databricks import DatabricksError
+    from mlbench.databricks_run import (
+        DatabricksRunFailed,
+        cancel_databricks_run,
+        run_benchmark_on_databricks,
+    )
+    from mlbench.engine.runner import BenchmarkCancelled
+
+    target = databricks_target()
+    previous = ((job.document or {}).get("databricks") or {}).get("run_id")
+    if previous:  # an earlier attempt's worker died while following it: do not pay twice
+        try:
+            cancel_databricks_run(target, int(previous))
+        except DatabricksError as error:
+            job.append_log(f"Databricks run {previous} of an earlier attempt: {error}")
+
+    def on_submitted(info: dict) -> None:
+        # Recorded at once, so a cancel from the page can stop the run on Databricks too.
+        BenchmarkJob.objects.filter(pk=job.pk).update(document={"databricks": info})
+        job.append_log(f"Databricks run {info['run_id']} on {info['host']}")
+
+    dataset = job.dataset
+    try:
+        return run_benchmark_on_databricks(
+            target=target,
+            job_id=job.pk,
+            path=path,
+            fmt=dataset.format,
+            tasks=job.tasks,
+            worker_counts=job.worker_counts,
+            repetitions=job.repetitions,
+            options=job.options,
+            schema_json=dataset.schema_json or None,
+            delimiter=dataset.delimiter or None,
+            on_progress=on_progress,
+            on_log=job.append_log,
+            should_cancel=should_cancel,
+            on_submitted=on_submitted,
+            # Stop (and cancel the Databricks run) before RQ's own time-out kills the worker.
+            timeout_seconds=max(settings.QUEUE_TIMEOUTS["spark"] - 60, 60),
+        )
+    except BenchmarkCancelled:
+        raise RunCancelled(f"{job} was cancelled") from None
+    except MLBenchInputError as error:
+        raise RunError(error.message) from None
+    except (DatabricksError, DatabricksRunFailed) as error:
+        raise RunError(str(error)) from None
+
+
+def databricks_target():
+    """Databricks settings for mlbench runs (see the README's mlbench on Databricks)."""
+    from mlbench.databricks_run import DatabricksTarget
+
+    return DatabricksTarget(
+        host=settings.DATABRICKS_HOST,
+        token=settings.DATABRICKS_TOKEN,
+        upload_dir=settings.DATABRICKS_UPLOAD_DIR,
+        cluster_id=settings.DATABRICKS_CLUSTER_ID,
+        spark_version=settings.DATABRICKS_SPARK_VERSION,
+        node_type_id=settings.DATABRICKS_NODE_TYPE_ID,
+        poll_seconds=settings.DATABRICKS_POLL_SECONDS,
+    )
+
+
+def cancel_databricks_job_run(job_id: int) -> None:
+    """Cancel the Databricks run of a cancelled job (called after the cancel commits)."""
+    from mlbench.databricks_run import cancel_databricks_run
+
+    job = BenchmarkJob.objects.filter(pk=job_id).first()
+    run_id = ((job.document or {}).get("databricks") or {}).get("run_id") if job else None
+    if run_id:
+        cancel_databricks_run(databricks_target(), int(run_id))
 
 
 def results_document(job: BenchmarkJob) -> dict:
@@ -198,6 +284,19 @@ def results_document(job: BenchmarkJob) -> dict:
     if job.error:
         document["error"] = job.error
     return document
+
+
+def _checked_target(target: str) -> str:
+    if target not in Target.values:
+        raise DatasetError(
+            f"Unknown target {target!r}; choose {' or '.join(Target.values)}.", field="target"
+        )
+    if target == Target.DATABRICKS and not (settings.DATABRICKS_HOST and settings.DATABRICKS_TOKEN):
+        raise DatasetError(
+            "Set DATABRICKS_HOST and DATABRICKS_TOKEN to run benchmarks on Databricks.",
+            field="target",
+        )
+    return target
 
 
 def _checked(tasks, worker_counts, repetitions) -> tuple[list[str], list[int]]:

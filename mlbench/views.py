@@ -47,6 +47,7 @@ def dataset_detail(request, pk: int):
                 worker_counts=form.cleaned_data["worker_counts"],
                 repetitions=form.cleaned_data["repetitions"],
                 options=form.cleaned_data["options"],
+                target=form.cleaned_data["target"],
                 requested_by=request.user,
             )
         except DatasetError as error:

@@ -48,24 +48,28 @@ def load_dataset(
     schema_json: str | None = None,
     delimiter: str | None = None,
     partitions: int | None = None,
+    spark_path: str | None = None,
 ) -> LoadedData:
     """Read ``path`` as ``fmt`` (csv, json, txt, pdf) with a fixed schema.
 
     ``schema_json`` is the schema recorded by :func:`profile_dataset`; without it the schema is
     inferred on a sample now. ``partitions`` repartitions the data to a fixed number of
-    partitions, so results do not depend on the number of cores reading it.
+    partitions, so results do not depend on the number of cores reading it. ``spark_path`` is
+    where Spark reads the same file when that differs from the local ``path`` the checks read
+    (on Databricks: ``/dbfs/x`` on the driver, ``dbfs:/x`` for Spark).
     """
     path = Path(path)
     if not path.is_file():
         raise MLBenchInputError(f"{path.name} does not exist or is not a file.")
     if fmt == "pdf":
-        path, fmt = pdf_as_text_file(path), "txt"
+        path, fmt, spark_path = pdf_as_text_file(path), "txt", None
+    spark_path = spark_path or str(path)
     if fmt == "txt":
-        loaded = _load_text(spark, path)
+        loaded = _load_text(spark, path, spark_path)
     elif fmt == "csv":
-        loaded = _load_csv(spark, path, schema_json, delimiter)
+        loaded = _load_csv(spark, path, spark_path, schema_json, delimiter)
     elif fmt == "json":
-        loaded = _load_json(spark, path, schema_json)
+        loaded = _load_json(spark, path, spark_path, schema_json)
     else:
         raise MLBenchInputError(f"Unsupported format {fmt!r}; use csv, json, txt or pdf.")
     if partitions:
@@ -119,9 +123,9 @@ def safe_column_names(names: list[str]) -> list[str]:
 # --- text -------------------------------------------------------------------------------------
 
 
-def _load_text(spark: SparkSession, path: Path) -> LoadedData:
+def _load_text(spark: SparkSession, path: Path, spark_path: str) -> LoadedData:
     sample_file(path, "txt")
-    lines = spark.read.text(str(path)).where(F.trim("value") != "")
+    lines = spark.read.text(spark_path).where(F.trim("value") != "")
     tokens = F.regexp_extract_all(F.lower("value"), F.lit(WORD_PATTERN), 0)
     df = lines.select(
         F.col("value").alias("line"),
@@ -134,7 +138,11 @@ def _load_text(spark: SparkSession, path: Path) -> LoadedData:
 
 
 def _load_csv(
-    spark: SparkSession, path: Path, schema_json: str | None, delimiter: str | None
+    spark: SparkSession,
+    path: Path,
+    spark_path: str,
+    schema_json: str | None,
+    delimiter: str | None,
 ) -> LoadedData:
     sample = sample_file(path, "csv", delimiter=delimiter)
     delimiter = sample.delimiter
@@ -144,7 +152,7 @@ def _load_csv(
     else:
         sample_rdd = spark.sparkContext.parallelize(sample.lines, 1)
         schema = spark.read.options(inferSchema="true", **options).csv(sample_rdd).schema
-    df = spark.read.options(**options).schema(schema).csv(str(path))
+    df = spark.read.options(**options).schema(schema).csv(spark_path)
     df = df.toDF(*safe_column_names(df.columns))
     return LoadedData(
         df=df, fmt="csv", kind=TABLE_KIND, schema_json=schema.json(), delimiter=delimiter
@@ -154,13 +162,15 @@ def _load_csv(
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def _load_json(spark: SparkSession, path: Path, schema_json: str | None) -> LoadedData:
+def _load_json(
+    spark: SparkSession, path: Path, spark_path: str, schema_json: str | None
+) -> LoadedData:
     sample = sample_file(path, "json", records=not schema_json)
     if schema_json:
         schema = T.StructType.fromJson(json.loads(schema_json))
     else:
         schema = spark.read.json(spark.sparkContext.parallelize(sample.lines, 1)).schema
-    df = spark.read.schema(schema).json(str(path), multiLine=sample.json_array, mode="PERMISSIVE")
+    df = spark.read.schema(schema).json(spark_path, multiLine=sample.json_array, mode="PERMISSIVE")
     df = df.toDF(*safe_column_names(df.columns))
     return LoadedData(df=df, fmt="json", kind=TABLE_KIND, schema_json=schema.json())
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +50,8 @@ RESOLVED_OPTIONS = {
 
 ProgressCallback = Callable[[int, int, str], None]
 LogCallback = Callable[[str], None]
+# Where a spec's events come from: by default a local worker process (see worker_events).
+EventSource = Callable[[dict, float, Callable[[], bool] | None, LogCallback], Iterator[dict]]
 
 
 class BenchmarkCancelled(Exception):
@@ -80,6 +82,7 @@ def run_benchmark(
     on_log: LogCallback | None = None,
     should_cancel: Callable[[], bool] | None = None,
     timeout_seconds: float = 3600.0,
+    event_source: EventSource | None = None,
 ) -> dict:
     """Run the benchmark and return the results document (see DESIGN.md section 4).
 
@@ -87,6 +90,8 @@ def run_benchmark(
     ``should_cancel`` says so, and BenchmarkFailed when a process crashes; a task that fails on
     this data is recorded under ``errors`` and the others carry on. ``master`` defaults to
     ``SPARK_MASTER``; see :func:`master_for` for how N workers are obtained on each kind.
+    ``event_source`` replaces the local worker processes (mlbench.databricks_run replays what
+    a Databricks run printed through it, so both build the document the same way).
     """
     tasks = _validated_tasks(tasks)
     worker_counts = sorted({int(n) for n in worker_counts})
@@ -138,6 +143,7 @@ def run_benchmark(
         should_cancel=should_cancel,
         log=on_log or (lambda message: None),
         progress=on_progress or (lambda done, total, message: None),
+        source=event_source or worker_events,
     )
     started_at = datetime.now(UTC)
     load_before = load_average()
@@ -227,6 +233,7 @@ class _Job:
     should_cancel: Callable[[], bool] | None
     log: LogCallback
     progress: ProgressCallback
+    source: EventSource
     done: int = 0
 
     def step(self, message: str, count: int = 1) -> None:
@@ -234,7 +241,7 @@ class _Job:
         self.progress(self.done, self.total_steps, message)
 
     def events(self, spec: dict):
-        return _worker_events(spec, self.deadline, self.should_cancel, self.log)
+        return self.source(spec, self.deadline, self.should_cancel, self.log)
 
     def record_error(self, event: dict, workers: int, **extra) -> None:
         self.document["errors"].append(
@@ -251,6 +258,7 @@ class _Job:
         spec = {
             **self.base_spec,
             "mode": "spark",
+            "workers": workers,
             "repetitions": repetitions,
             "master": master_url,
             "conf": conf,
@@ -348,7 +356,7 @@ class _Job:
             }
 
 
-def _worker_events(spec: dict, deadline: float, should_cancel, log):
+def worker_events(spec: dict, deadline: float, should_cancel, log) -> Iterator[dict]:
     """Start a worker process and yield its events; stop it on cancel, time-out or crash."""
     with tempfile.TemporaryDirectory(prefix="mlbench-") as scratch:
         spec_path = Path(scratch) / "spec.json"

@@ -47,52 +47,59 @@ class Stopwatch:
 
 
 def run_spark(spec: dict) -> None:
-    from mlbench.engine.loaders import load_dataset
-    from mlbench.engine.tasks import run_task
     from sparkhub.spark import start_spark_session
 
     watch = Stopwatch()
     started = start_spark_session(spec["app_name"], master=spec["master"], conf=spec["conf"])
-    spark = started.session
+    try:
+        run_on_session(started.session, spec, startup_seconds=started.startup_seconds, watch=watch)
+    finally:
+        started.session.stop()
+
+
+def run_on_session(spark, spec: dict, *, startup_seconds: float, watch: Stopwatch) -> None:
+    """The benchmark on a session someone else started and stops (this worker, or Databricks,
+    where the job must not stop the cluster's shared session); ``watch`` began before it."""
+    from mlbench.engine.loaders import load_dataset
+    from mlbench.engine.tasks import run_task
+
     spark.sparkContext.setLogLevel("ERROR")
     _, cpu = watch.read()
     emit(
         {
             "event": "started",
-            "startup_seconds": started.startup_seconds,
+            "startup_seconds": startup_seconds,
             "cpu_seconds": cpu,
             "spark_version": spark.version,
             "master": spark.sparkContext.master,
             "default_parallelism": spark.sparkContext.defaultParallelism,
         }
     )
-    try:
-        watch = Stopwatch()
-        data = load_dataset(
-            spark,
-            spec["path"],
-            spec["format"],
-            schema_json=spec.get("schema_json"),
-            delimiter=spec.get("delimiter"),
-            partitions=spec["partitions"],
-        )
-        data.df = data.df.cache()
-        rows = data.df.count()
-        seconds, cpu = watch.read()
-        emit(
-            {
-                "event": "read",
-                "read_seconds": seconds,
-                "cpu_seconds": cpu,
-                "rows": rows,
-                "partitions": data.df.rdd.getNumPartitions(),
-            }
-        )
-        for task in spec["tasks"]:
-            _repeat(task, spec, lambda task=task: run_task(task, data, spec["options"]))
-        data.df.unpersist()
-    finally:
-        spark.stop()
+    watch = Stopwatch()
+    data = load_dataset(
+        spark,
+        spec["path"],
+        spec["format"],
+        schema_json=spec.get("schema_json"),
+        delimiter=spec.get("delimiter"),
+        partitions=spec["partitions"],
+        spark_path=spec.get("spark_path"),
+    )
+    data.df = data.df.cache()
+    rows = data.df.count()
+    seconds, cpu = watch.read()
+    emit(
+        {
+            "event": "read",
+            "read_seconds": seconds,
+            "cpu_seconds": cpu,
+            "rows": rows,
+            "partitions": data.df.rdd.getNumPartitions(),
+        }
+    )
+    for task in spec["tasks"]:
+        _repeat(task, spec, lambda task=task: run_task(task, data, spec["options"]))
+    data.df.unpersist()
 
 
 def run_baseline(spec: dict) -> None:

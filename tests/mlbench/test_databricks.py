@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from mlbench.databricks import DatabricksClient, DatabricksError
@@ -51,24 +53,80 @@ def test_upload_to_a_volume_uses_the_files_api(client, standin, tmp_path):
     assert standin.files["/Volumes/main/default/mlbench/data file.csv"] == b"a,b\n1,2\n"
 
 
-def test_a_submitted_run_is_followed_to_the_end_and_its_task_output_read(client, standin):
+def test_a_submitted_run_is_executed_followed_to_the_end_and_its_task_output_read(
+    client, standin, tmp_path
+):
+    script = tmp_path / "hello.py"
+    script.write_text("import sys\nprint('@@mlbench', sys.argv[1:])\n")
+    client.upload_file(script, "dbfs:/mlbench/hello.py")
+    cluster_id = client.create_cluster(
+        name="mlbench", spark_version="16.4.x-scala2.12", node_type_id="i3.xlarge", num_workers=1
+    )
     run_id = client.submit_run(
         run_name="mlbench job 7",
-        python_file="dbfs:/mlbench/worker.py",
-        parameters=["dbfs:/mlbench/spec.json"],
-        cluster_id="0101-1-abc",
+        python_file="dbfs:/mlbench/hello.py",
+        parameters=["--spec", "dbfs:/mlbench/spec.json"],
+        cluster_id=cluster_id,
     )
     states = []
 
-    run = client.wait_for_run(run_id, poll_seconds=0, sleep=lambda s: None, on_state=states.append)
+    run = client.wait_for_run(
+        run_id, poll_seconds=0.05, sleep=time.sleep, timeout_seconds=60, on_state=states.append
+    )
     outputs = client.task_outputs(run)
 
-    assert states == ["PENDING", "RUNNING", "TERMINATED"]
+    assert [s for i, s in enumerate(states) if s not in states[:i]][-1] == "TERMINATED"
+    assert set(states) <= {"PENDING", "RUNNING", "TERMINATED"}
     assert run["state"]["result_state"] == "SUCCESS"
-    assert outputs["mlbench"]["logs"].startswith("@@mlbench")
+    spec_uri = (standin.root / "dbfs" / "mlbench" / "spec.json").as_uri()
+    assert outputs["mlbench"]["logs"] == f"@@mlbench ['--spec', '{spec_uri}']\n"
+    assert outputs["mlbench"]["logs_truncated"] is False
     task = standin.runs[run_id]["submitted"]["tasks"][0]
-    assert task["existing_cluster_id"] == "0101-1-abc"
-    assert task["spark_python_task"]["parameters"] == ["dbfs:/mlbench/spec.json"]
+    assert task["existing_cluster_id"] == cluster_id
+    assert task["spark_python_task"]["parameters"] == ["--spec", "dbfs:/mlbench/spec.json"]
+
+
+def test_a_failing_script_ends_failed_with_its_error_in_the_output(client, tmp_path):
+    script = tmp_path / "broken.py"
+    script.write_text("print('working')\nraise ZeroDivisionError('division by zero')\n")
+    client.upload_file(script, "dbfs:/broken.py")
+
+    run_id = client.submit_run(
+        run_name="x",
+        python_file="dbfs:/broken.py",
+        parameters=[],
+        new_cluster={"spark_version": "16.4.x-scala2.12", "num_workers": 1},
+    )
+    run = client.wait_for_run(run_id, poll_seconds=0.05, sleep=time.sleep, timeout_seconds=60)
+    output = client.task_outputs(run)["mlbench"]
+
+    assert run["state"]["result_state"] == "FAILED"
+    assert run["state"]["state_message"] == "Workload failed, see run output for details"
+    assert output["error"] == "ZeroDivisionError: division by zero"
+    assert output["logs"].startswith("working\n") and "Traceback" in output["error_trace"]
+
+
+def test_cancelling_a_run_stops_its_process(client, standin, tmp_path):
+    script = tmp_path / "slow.py"
+    script.write_text("import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    client.upload_file(script, "dbfs:/slow.py")
+    run_id = client.submit_run(
+        run_name="x",
+        python_file="dbfs:/slow.py",
+        parameters=[],
+        new_cluster={"spark_version": "16.4.x-scala2.12", "num_workers": 1},
+    )
+    deadline = time.monotonic() + 30
+    while client.get_run(run_id)["state"]["life_cycle_state"] != "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    began = time.monotonic()
+
+    client.cancel_run(run_id)
+    run = client.wait_for_run(run_id, poll_seconds=0.05, sleep=time.sleep, timeout_seconds=30)
+
+    assert run["state"]["result_state"] == "CANCELED"
+    assert time.monotonic() - began < 10
 
 
 def test_get_output_on_the_parent_run_reports_databricks_own_message(client):

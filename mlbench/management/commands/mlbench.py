@@ -8,13 +8,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mlbench.forms import parse_option_value
-from mlbench.models import BenchmarkJob
+from mlbench.models import BenchmarkJob, Target
 from mlbench.services import DatasetError, results_document, start_benchmark, upload_local_file
 from sparkhub.runs import RunError, execute_run
 
 
 class Command(BaseCommand):
-    help = "Benchmark ML tasks on a file: mlbench FILE --tasks T[,T] [--workers 1,2] [--json]"
+    help = (
+        "Benchmark ML tasks on a file: mlbench FILE --tasks T[,T] [--workers 1,2] "
+        "[--target local|databricks] [--json]"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -22,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", default="1,2,4,8", help="worker counts (1,2,4,8)")
         parser.add_argument("--repetitions", type=int, default=3)
         parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+        parser.add_argument(
+            "--target",
+            choices=Target.values,
+            default=Target.LOCAL,
+            help="where Spark runs: local (SPARK_MASTER, the default) or databricks",
+        )
         parser.add_argument("--json", action="store_true", help="print the results document")
 
     def handle(self, *args, **options):
@@ -47,6 +56,7 @@ class Command(BaseCommand):
                 worker_counts=workers,
                 repetitions=options["repetitions"],
                 options=task_options,
+                target=options["target"],
                 enqueue=False,
             )
         except DatasetError as error:
