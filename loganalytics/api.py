@@ -17,12 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loganalytics import eventlog
-from loganalytics.eventlog import EventLogError
+from loganalytics.ingest_http import ingest_answer
 from loganalytics.models import SparkApplication
 from loganalytics.services import (
-    IngestRejected,
     find_job,
-    ingest_events,
     ingest_task_status,
     spark_job_result,
     summary_for_day,
@@ -43,33 +41,11 @@ class IngestView(APIView):
     )
     def post(self, request):
         # The raw body: the engine splits arrays and NDJSON itself, and DRF's JSON parser
-        # would refuse NDJSON.
-        try:
-            batch = ingest_events(
-                body=request.body,
-                app_id=request.query_params.get("app_id") or None,
-                requested_by=request.user,
-            )
-        except IngestRejected as error:
-            return Response(
-                {
-                    "status": "rejected",
-                    "error": error.reason,
-                    "field": error.field,
-                    "errors": error.errors,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        except EventLogError as error:
-            return Response(
-                {"status": "rejected", "error": error.reason, "field": error.field},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        body = {"status": "received", "task_id": str(batch.task_id)}
-        if batch.errors:
-            body["errors"] = batch.errors
-            body["accepted"] = batch.events_received - len(batch.errors)
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        # would refuse NDJSON. Token clients are usually answered by IngestFastPath instead.
+        code, answer = ingest_answer(
+            request.body, app_id=request.query_params.get("app_id"), user=request.user
+        )
+        return Response(answer, status=code)
 
 
 class JobAnalyticsView(APIView):
