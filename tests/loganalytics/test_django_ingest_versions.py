@@ -74,3 +74,13 @@ def test_events_stored_while_a_model_is_built_retire_the_model(monkeypatch):
 
     monkeypatch.setattr(store, "stored_events", real_stored_events)
     assert set(store.application_model(fresh()).jobs) == {"1", "2"}
+
+
+def test_big_bodies_take_the_transactional_path_with_the_same_counts(monkeypatch):
+    monkeypatch.setattr(store, "SINGLE_STATEMENT_EVENTS", 3)
+    first = post(seed_job(1, tasks=4))  # 6 events: more than one statement holds
+    again = post(seed_job(1, tasks=5))  # 1 new task among 7 events
+
+    assert (first.events_received, first.events_added) == (6, 6)
+    assert (again.events_received, again.events_added) == (7, 1)
+    assert store.application_model(fresh()).jobs["1"].completed_tasks == 5
