@@ -376,8 +376,9 @@ def worker_events(spec: dict, deadline: float, should_cancel, log) -> Iterator[d
             reader = threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True)
             reader.start()
             fatal = None
+            finished = False
             try:
-                while True:
+                while not finished:
                     if should_cancel and should_cancel():
                         raise BenchmarkCancelled("The benchmark was cancelled.")
                     if time.monotonic() > deadline:
@@ -397,12 +398,17 @@ def worker_events(spec: dict, deadline: float, should_cancel, log) -> Iterator[d
                     if event["event"] == "fatal":
                         fatal = event
                     else:
+                        # After "finished" (sent once Spark has stopped and its event log is
+                        # closed) only process exits remain: about a second not worth waiting.
+                        finished = event["event"] == "finished"
                         yield event
             finally:
                 if process.poll() is None:
                     # The worker's JVM and Python daemons share its session; stop them all.
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        if finished:
+            return
         if fatal and fatal.get("user_error"):
             raise MLBenchInputError(fatal["message"], field=fatal.get("field"))
         if fatal or process.returncode != 0:
