@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from sparkhub.runs import TrackedRun
+from sparkhub.tables import ordered_table
 
 
 class Pipeline(models.Model):
@@ -52,6 +53,14 @@ class PipelineRun(TrackedRun):
 
     class Meta(TrackedRun.Meta):
         verbose_name = "pipeline run"
+
+    @property
+    def quarantine_tables(self) -> list[dict]:
+        """The quarantine previews, each row in the table's column order."""
+        return [
+            {**preview, **ordered_table(preview.get("rows", []), preview.get("columns"))}
+            for preview in self.quarantine_preview
+        ]
 
     def __str__(self) -> str:
         return f"{self.pipeline_name} run #{self.pk}" + (" (dry run)" if self.dry_run else "")

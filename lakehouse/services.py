@@ -299,7 +299,8 @@ def _quarantine_preview(session, report: dict) -> list[dict]:
         if entry["kind"] != "sink" or not is_dead_letter or not path:
             continue
         try:
-            rows = session.read.parquet(path).limit(PREVIEW_ROWS).collect()
+            frame = session.read.parquet(path)
+            rows = frame.limit(PREVIEW_ROWS).collect()
         except Exception as error:  # an empty or missing table: say so instead of failing
             previews.append({"step": entry["name"], "path": path, "error": str(error)[:300]})
             continue
@@ -307,6 +308,7 @@ def _quarantine_preview(session, report: dict) -> list[dict]:
             {
                 "step": entry["name"],
                 "path": path,
+                "columns": frame.columns,  # the stored rows' key order is not kept
                 "rows": [{k: _plain(v) for k, v in row.asDict().items()} for row in rows],
             }
         )

@@ -2,6 +2,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from sparkhub.runs import TrackedRun
+from sparkhub.tables import ordered_table
 
 
 class Dataset(TrackedRun):
@@ -35,6 +36,11 @@ class Dataset(TrackedRun):
     @property
     def is_profiled(self) -> bool:
         return self.row_count is not None
+
+    @property
+    def preview_table(self) -> dict:
+        """The preview in the file's column order (the schema's)."""
+        return ordered_table(self.preview, [column["name"] for column in self.schema])
 
 
 class Target(models.TextChoices):

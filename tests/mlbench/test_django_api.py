@@ -120,3 +120,21 @@ def test_the_pages_show_datasets_and_the_benchmark_form(api):
 
 def test_anonymous_callers_are_refused(client):
     assert client.post("/api/jobs", {}, content_type="application/json").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_a_dataset_preview_keeps_the_files_column_order_after_the_database():
+    """PostgreSQL's jsonb sorts an object's keys; the page must follow the schema instead."""
+    dataset = Dataset.objects.create(
+        name="order.csv",
+        file="datasets/order.csv",
+        original_name="order.csv",
+        format="csv",
+        size_bytes=20,
+        schema=[{"name": "target", "type": "int"}, {"name": "x", "type": "double"}],
+        preview=[{"target": 1, "x": 0.5}],
+        row_count=1,
+    )
+    dataset.refresh_from_db()
+
+    assert dataset.preview_table == {"columns": ["target", "x"], "rows": [[1, 0.5]]}
