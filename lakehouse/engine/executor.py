@@ -263,9 +263,10 @@ class Executor:
                 self._persist(frame)
 
     def _persist(self, frame) -> None:
-        from pyspark import StorageLevel
-
-        frame.persist(StorageLevel.MEMORY_AND_DISK)
+        # cache(), not persist(StorageLevel.MEMORY_AND_DISK): PySpark's MEMORY_AND_DISK is the
+        # serialized level, so every read of the cached batches would pay a Java
+        # deserialisation that DataFrame.cache()'s default level does not.
+        frame.cache()
         self.persisted.append(frame)
 
     def _rows(self, port: str) -> int | None:

@@ -153,15 +153,12 @@ class QualityValidator(Validator):
         for rule in self.config.rules:
             if rule.rule == "schema":
                 results.append(self._check_schema(ctx, df, rule))
-        # Window-based rules (unique) must become columns before they can be aggregated;
-        # the others stay expressions, so the cached frame carries one small index column.
-        window_rules = [r for r in row_rules if r.rule == "unique"]
-        flagged = df.withColumns({_flag(r.label): _failing(r, df) for r in window_rules})
-        failing = {
-            r.label: F.col(_flag(r.label)) if r in window_rules else _failing(r, df)
-            for r in row_rules
-        }
-        flags = [_flag(r.label) for r in window_rules]
+        # Each rule's verdict becomes a column, so the predicate (a date parse, a decimal
+        # cast...) runs once per row: the index below and the observed counts both read it.
+        # The columns are dropped again before anything is cached or written.
+        flags = {r.label: _flag(position) for position, r in enumerate(row_rules)}
+        flagged = df.withColumns({flags[r.label]: _failing(r, df) for r in row_rules})
+        failing = {label: F.col(flag) for label, flag in flags.items()}
 
         must_pass = [r for r in row_rules if r.action == "fail"]
         if must_pass or any(r.rule == "row_count" for r in self.config.rules):
@@ -186,7 +183,7 @@ class QualityValidator(Validator):
         )
         results.extend(RuleResult(rule, ctx.step, observed=observed) for rule in lazy)
         counts = {"": (observed, "_kept"), "rejects": (observed, "_quarantined")}
-        classified = observed.df.drop(*flags)
+        classified = observed.df.drop(*flags.values())
         main = classified.filter(F.col("_dq_index").isNull()).drop("_dq_index")
         if not quarantined:
             return StepOutput(main=main, quality=results, counts=counts)
@@ -260,8 +257,8 @@ def _bounds(rule: RuleConfig) -> str:
     return " and ".join(b for b in (low, high) if b)
 
 
-def _flag(label: str) -> str:
-    return f"_dq_fail_{label}"
+def _flag(position: int) -> str:
+    return f"_dq_fail_{position}"
 
 
 def _failing(rule: RuleConfig, df):
