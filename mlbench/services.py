@@ -172,24 +172,31 @@ def execute_benchmark(job: BenchmarkJob) -> str:
     return f"{done} measurements" + (" (some tasks failed)" if document["errors"] else "")
 
 
+def _benchmark_arguments(job: BenchmarkJob, path: Path, on_progress, should_cancel) -> dict:
+    """What both runners (local and Databricks) are told about the job."""
+    dataset = job.dataset
+    return {
+        "job_id": job.pk,
+        "path": path,
+        "fmt": dataset.format,
+        "tasks": job.tasks,
+        "worker_counts": job.worker_counts,
+        "repetitions": job.repetitions,
+        "options": job.options,
+        "schema_json": dataset.schema_json or None,
+        "delimiter": dataset.delimiter or None,
+        "on_progress": on_progress,
+        "on_log": job.append_log,
+        "should_cancel": should_cancel,
+    }
+
+
 def _run_locally(job: BenchmarkJob, path: Path, on_progress, should_cancel) -> dict:
     from mlbench.engine.runner import BenchmarkCancelled, run_benchmark
 
-    dataset = job.dataset
     try:
         return run_benchmark(
-            job_id=job.pk,
-            path=path,
-            fmt=dataset.format,
-            tasks=job.tasks,
-            worker_counts=job.worker_counts,
-            repetitions=job.repetitions,
-            options=job.options,
-            schema_json=dataset.schema_json or None,
-            delimiter=dataset.delimiter or None,
-            on_progress=on_progress,
-            on_log=job.append_log,
-            should_cancel=should_cancel,
+            **_benchmark_arguments(job, path, on_progress, should_cancel),
             timeout_seconds=settings.QUEUE_TIMEOUTS["spark"],
         )
     except BenchmarkCancelled:
@@ -220,22 +227,10 @@ def _run_on_databricks(job: BenchmarkJob, path: Path, on_progress, should_cancel
         BenchmarkJob.objects.filter(pk=job.pk).update(document={"databricks": info})
         job.append_log(f"Databricks run {info['run_id']} on {info['host']}")
 
-    dataset = job.dataset
     try:
         return run_benchmark_on_databricks(
             target=target,
-            job_id=job.pk,
-            path=path,
-            fmt=dataset.format,
-            tasks=job.tasks,
-            worker_counts=job.worker_counts,
-            repetitions=job.repetitions,
-            options=job.options,
-            schema_json=dataset.schema_json or None,
-            delimiter=dataset.delimiter or None,
-            on_progress=on_progress,
-            on_log=job.append_log,
-            should_cancel=should_cancel,
+            **_benchmark_arguments(job, path, on_progress, should_cancel),
             on_submitted=on_submitted,
             # Stop (and cancel the Databricks run) before RQ's own time-out kills the worker.
             timeout_seconds=max(settings.QUEUE_TIMEOUTS["spark"] - 60, 60),
