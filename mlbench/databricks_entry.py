@@ -21,7 +21,6 @@ import io
 import json
 import sys
 import time
-import traceback
 import urllib.parse
 
 EVENT_PREFIX = "@@mlbench "  # the engine's worker protocol (mlbench.engine.worker)
@@ -40,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = SparkSession.builder.getOrCreate()
     startup_seconds = time.perf_counter() - began
     spark.sparkContext.addPyFile(args.engine)
-    from mlbench.engine.worker import Stopwatch, emit, run_on_session
+    from mlbench.engine.worker import Stopwatch, emit, reported, run_on_session
 
     spec = json.loads(spark.read.text(args.spec, wholetext=True).first()[0])
     spec["path"], spec["spark_path"] = _driver_path(args.data), args.data
@@ -51,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     captured = io.StringIO()
     code = 0
     with contextlib.redirect_stdout(captured):
-        code = _run(spark, spec, startup_seconds, Stopwatch, emit, run_on_session)
+        code = reported(
+            lambda: run_on_session(spark, spec, startup_seconds=startup_seconds, watch=Stopwatch())
+        )
         if code == 0:
             emit({"event": "finished"})
     sys.stdout.write("\n")
@@ -70,27 +71,6 @@ def _driver_path(uri: str) -> str:
     if uri.startswith("file:"):
         return urllib.parse.unquote(urllib.parse.urlsplit(uri).path)
     return uri
-
-
-def _run(spark, spec, startup_seconds, Stopwatch, emit, run_on_session) -> int:
-    from mlbench.engine.errors import MLBenchInputError
-
-    try:
-        run_on_session(spark, spec, startup_seconds=startup_seconds, watch=Stopwatch())
-    except MLBenchInputError as error:
-        emit({"event": "fatal", "message": error.message, "field": error.field, "user_error": True})
-        return 2
-    except Exception as error:
-        traceback.print_exc()
-        emit(
-            {
-                "event": "fatal",
-                "message": f"{type(error).__name__}: {error}"[:2000],
-                "user_error": False,
-            }
-        )
-        return 1
-    return 0
 
 
 if __name__ == "__main__":

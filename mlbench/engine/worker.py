@@ -171,11 +171,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("usage: python -m mlbench.engine.worker SPEC.json\n")
         return 64
     spec = json.loads(Path(argv[0]).read_text())
+    run = run_baseline if spec.get("mode") == "baseline" else run_spark
+    code = reported(lambda: run(spec))
+    if code == 0:
+        emit({"event": "finished"})
+    return code
+
+
+def reported(work) -> int:
+    """Run ``work``; a failure becomes a ``fatal`` event and exit code 2 (bad input) or 1."""
     try:
-        if spec.get("mode") == "baseline":
-            run_baseline(spec)
-        else:
-            run_spark(spec)
+        work()
     except MLBenchInputError as error:
         emit({"event": "fatal", "message": error.message, "field": error.field, "user_error": True})
         return 2
@@ -189,7 +195,6 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         return 1
-    emit({"event": "finished"})
     return 0
 
 
