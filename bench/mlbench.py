@@ -92,28 +92,34 @@ def print_table(rows: int, document: dict, workers: list[int], wall: float) -> N
             f"read+cache {run.get('read_seconds', 0):.2f} s"
         )
     print(f"   baseline read (pandas) {document.get('baseline_read_seconds', 0):.2f} s")
+    print_task_table([document], workers)
+    print()
+
+
+def print_task_table(documents: list[dict], workers: list[int]) -> None:
+    """Median Spark compute time per worker count next to the baseline, a task a line."""
     spark_columns = "".join(f"{f'Spark N={n} s':>14}" for n in workers)
     print(f"   {'task':<22}{spark_columns}{'baseline s':>12}{'Spark/base':>12}  pays off")
-    for task in document["settings"]["tasks"]:
-        by_workers = document["summary"].get(task, {})
-        cells = "".join(
-            f"{by_workers[str(n)]['median_seconds']:>14.3f}"
-            if str(n) in by_workers
-            else f"{'failed':>14}"
-            for n in workers
-        )
-        comparison = document["comparison"].get(task)
-        if comparison:
-            print(
-                f"   {task:<22}{cells}{comparison['baseline_seconds']:>12.3f}"
-                f"{comparison['spark_over_baseline']:>12.2f}  "
-                f"{'yes' if comparison['spark_pays_off'] else 'no'}"
+    for document in documents:
+        for task in document["settings"]["tasks"]:
+            by_workers = document["summary"].get(task, {})
+            cells = "".join(
+                f"{by_workers[str(n)]['median_seconds']:>14.3f}"
+                if str(n) in by_workers
+                else f"{'failed':>14}"
+                for n in workers
             )
-        else:
-            print(f"   {task:<22}{cells}{'-':>12}{'-':>12}")
-    for error in document["errors"]:
-        print(f"   error: {error['task']} (N={error['workers']}): {error['message']}")
-    print()
+            comparison = document["comparison"].get(task)
+            if comparison:
+                print(
+                    f"   {task:<22}{cells}{comparison['baseline_seconds']:>12.3f}"
+                    f"{comparison['spark_over_baseline']:>12.2f}  "
+                    f"{'yes' if comparison['spark_pays_off'] else 'no'}"
+                )
+            else:
+                print(f"   {task:<22}{cells}{'-':>12}{'-':>12}")
+        for error in document["errors"]:
+            print(f"   error: {error['task']} (N={error['workers']}): {error['message']}")
 
 
 # --- overhead: a job through the API, from submission to the result row ---------------------
@@ -168,6 +174,7 @@ def measure_one_size(api, path: Path, rows: int, tasks, workers, repetitions) ->
         f"   {'task':<20}{'wall s':>8}{'Spark s':>9}{'baseline s':>11}{'overhead s':>11}"
         f"{'limit s':>9}  ok   queued / before / processes / after (s)"
     )
+    documents = []
     for task in tasks:
         accepted = api.post_json(
             "/api/jobs",
@@ -185,6 +192,18 @@ def measure_one_size(api, path: Path, rows: int, tasks, workers, repetitions) ->
             time.sleep(POLL_SECONDS)
         job = BenchmarkJob.objects.get(pk=accepted["job_id"])
         print_overhead_row(task, job)
+        if job.document and job.document.get("finished_at"):
+            documents.append(job.document)
+    print(f"\n   the same jobs' Spark compute (median of {repetitions}) and the baseline:")
+    print_task_table(documents, workers)
+    runs = [run for document in documents for run in document["runs"]]
+    if runs:
+        startups = [run.get("startup_seconds", 0) for run in runs]
+        reads = [run.get("read_seconds", 0) for run in runs]
+        print(
+            f"   per worker count: Spark start-up {min(startups):.1f}-{max(startups):.1f} s, "
+            f"read+cache {min(reads):.1f}-{max(reads):.1f} s"
+        )
     print()
 
 
