@@ -11,8 +11,9 @@ The scenarios cover every codec Spark 4 writes, rolling directories, task retrie
 several jobs), skipped stages, forced spills, skew, and executor loss with a map-stage retry
 (``local-cluster``). Derived fixtures (an ``.inprogress`` log cut mid-line, a rolling directory
 split into several files, a duplicated ``StageCompleted``, an application attempt id as YARN
-writes it) are made from the real logs afterwards. ``manifest.json`` maps each scenario to its
-path and application id.
+writes it, and that application's second attempt in a log of its own) are made from the real
+logs afterwards. ``manifest.json`` maps each scenario to its path, application id and attempt
+id.
 
 Last, the real History Server (from the pyspark package, on 127.0.0.1) replays every fixture and
 its REST answers are recorded under ``eventlogs/shs/``: the reference the parity tests compare
