@@ -67,6 +67,7 @@ def reanalyse(modeladmin, request, queryset):
 class SparkApplicationAdmin(admin.ModelAdmin):
     list_display = (
         "app_id",
+        "attempt_id",
         "name",
         "status",
         "source",

@@ -91,53 +91,104 @@ class SummaryView(APIView):
 
 
 def shs_schema(operation_id: str, summary: str):
-    return extend_schema_view(
-        get=extend_schema(
-            operation_id=operation_id,
-            responses=OpenApiTypes.OBJECT,
-            summary=f"{summary} (History Server shape)",
-            tags=["history-server"],
-        )
-    )
+    def decorate(view):
+        view.shs_operation = (operation_id, summary)
+        return extend_schema_view(
+            get=extend_schema(
+                operation_id=operation_id,
+                responses=OpenApiTypes.OBJECT,
+                summary=f"{summary} (History Server shape)",
+                tags=["history-server"],
+            )
+        )(view)
+
+    return decorate
 
 
 def _not_found(what: str) -> Response:
     return Response({"detail": what}, status=status.HTTP_404_NOT_FOUND)
 
 
-class HistoryServerView(APIView):
-    """Base: resolves ``app_id`` to its model, or answers 404 like the History Server."""
+def _bad_request(error: ValueError) -> Response:
+    return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
 
-    def get(self, request, app_id: str, **kwargs):
-        application = SparkApplication.objects.filter(app_id=app_id).first()
+
+class HistoryServerView(APIView):
+    """Base: resolves the application (attempt) to its model, or answers 404 like SHS.
+
+    Below ``/applications/{appId}`` SHS answers for the attempt without an id, so an
+    application whose attempts have ids (YARN) is 404 there and answers only under
+    ``/applications/{appId}/{attemptId}/...`` (see :func:`attempt_qualified`).
+    """
+
+    def get(self, request, app_id: str, app_attempt_id: str = "", **kwargs):
+        application = SparkApplication.objects.filter(
+            app_id=app_id, attempt_id=app_attempt_id
+        ).first()
         if application is None:
-            return _not_found(f"unknown app: {app_id}")
+            attempt = f"/{app_attempt_id}" if app_attempt_id else ""
+            return _not_found(f"no such app: {app_id}{attempt}")
         return self.answer(request, application_model(application), **kwargs)
 
     def answer(self, request, model, **kwargs) -> Response:
         raise NotImplementedError
 
 
+def attempt_qualified(view: type[HistoryServerView]) -> type[HistoryServerView]:
+    """``view`` under ``/applications/{appId}/{attemptId}/...``: the same answer, for the
+    attempt named (SHS answers 404 for an attempt the application does not have, and for
+    every attempt of an application without attempt ids, as in local mode)."""
+    operation_id, summary = view.shs_operation
+    qualified = type(f"Attempt{view.__name__}", (view,), {})
+    return shs_schema(f"{operation_id}_of_attempt", f"{summary}, one application attempt")(
+        qualified
+    )
+
+
+def _application_models(app_ids: list[str]) -> dict[str, list]:
+    """The models of every attempt of these applications, by application id."""
+    models: dict[str, list] = {app_id: [] for app_id in app_ids}
+    for application in SparkApplication.objects.filter(app_id__in=app_ids):
+        models[application.app_id].append(application_model(application))
+    return models
+
+
 @shs_schema("shs_applications", "Applications")
 class ApplicationListView(APIView):
     def get(self, request):
-        applications = SparkApplication.objects.order_by("-started_at")
+        attempts = SparkApplication.objects.order_by("-started_at")
         wanted = request.query_params.get("status", "").lower()
         if wanted == "running":
-            applications = applications.filter(ended_at__isnull=True)
+            attempts = attempts.filter(ended_at__isnull=True)
         elif wanted == "completed":
-            applications = applications.filter(ended_at__isnull=False)
+            attempts = attempts.filter(ended_at__isnull=False)
+        # An application is listed, with all its attempts, when one of them matches.
+        app_ids = list(dict.fromkeys(attempts.values_list("app_id", flat=True)))
         limit = request.query_params.get("limit", "")
         if limit.isdigit():
-            applications = applications[: int(limit)]
-        models = [application_model(application) for application in applications]
-        return Response(eventlog.to_shs_applications(models))
+            app_ids = app_ids[: int(limit)]
+        models = _application_models(app_ids)
+        return Response(
+            eventlog.to_shs_applications([model for group in models.values() for model in group])
+        )
 
 
-@shs_schema("shs_application", "One application")
-class ApplicationView(HistoryServerView):
+@shs_schema("shs_application", "One application and its attempts")
+class ApplicationView(APIView):
+    def get(self, request, app_id: str):
+        attempts = _application_models([app_id])[app_id]
+        if not attempts:
+            return _not_found(f"unknown app: {app_id}")
+        return Response(eventlog.to_shs_application(*attempts))
+
+
+@shs_schema("shs_application_attempt", "One attempt of an application")
+class ApplicationAttemptView(HistoryServerView):
     def answer(self, request, model):
-        return Response(eventlog.to_shs_application(model))
+        attempt = eventlog.to_shs_application_attempt(model, model.app.attempt_id or "")
+        if attempt is None:
+            return _not_found(f"no such app: {model.app.app_id}")
+        return Response(attempt)
 
 
 @shs_schema("shs_jobs", "An application's jobs")
@@ -158,7 +209,17 @@ class JobView(HistoryServerView):
 @shs_schema("shs_stages", "Every stage attempt")
 class StageListView(HistoryServerView):
     def answer(self, request, model):
-        return Response(eventlog.to_shs_stages(model, request.query_params.get("status")))
+        params = request.query_params
+        try:
+            options = eventlog.stage_list_options(
+                details=params.get("details"),
+                with_summaries=params.get("withSummaries"),
+                quantiles=params.get("quantiles"),
+                task_statuses=params.getlist("taskStatus"),
+            )
+        except ValueError as error:
+            return _bad_request(error)
+        return Response(eventlog.to_shs_stages(model, params.get("status"), **options))
 
 
 def _stage_options(request) -> dict:
@@ -177,7 +238,7 @@ class StageView(HistoryServerView):
         try:
             options = _stage_options(request)
         except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+            return _bad_request(error)
         attempts = eventlog.to_shs_stage_attempts(model, stage_id, **options)
         if not attempts:
             return _not_found(f"unknown stage: {stage_id}")
@@ -190,7 +251,7 @@ class StageAttemptView(HistoryServerView):
         try:
             options = _stage_options(request)
         except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+            return _bad_request(error)
         stage = eventlog.to_shs_stage_attempt(model, stage_id, attempt_id, **options)
         if stage is None:
             return _not_found(f"unknown attempt {attempt_id} of stage {stage_id}")
@@ -202,11 +263,9 @@ class TaskSummaryView(HistoryServerView):
     def answer(self, request, model, stage_id: int, attempt_id: int):
         quantiles = request.query_params.get("quantiles")
         try:
-            wanted = tuple(float(q) for q in quantiles.split(",")) if quantiles else None
-        except ValueError:
-            return Response({"detail": "quantiles must be numbers like 0.05,0.5,0.95"}, 400)
-        if wanted is not None and not all(0 <= q <= 1 for q in wanted):
-            return Response({"detail": "quantiles must lie between 0 and 1"}, 400)
+            wanted = eventlog.quantile_list(quantiles) if quantiles else None
+        except ValueError as error:
+            return _bad_request(error)
         if wanted is None:
             summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id)
         else:
@@ -214,6 +273,22 @@ class TaskSummaryView(HistoryServerView):
         if summary is None:
             return _not_found(f"no finished task in attempt {attempt_id} of stage {stage_id}")
         return Response(summary)
+
+
+@shs_schema("shs_task_list", "One page of a stage attempt's tasks")
+class TaskListView(HistoryServerView):
+    def answer(self, request, model, stage_id: int, attempt_id: int):
+        params = request.query_params
+        try:
+            options = eventlog.task_list_options(
+                offset=params.get("offset"),
+                length=params.get("length"),
+                sort_by=params.get("sortBy"),
+                statuses=params.getlist("status"),
+            )
+        except ValueError as error:
+            return _bad_request(error)
+        return Response(eventlog.to_shs_task_list(model, stage_id, attempt_id, **options))
 
 
 @shs_schema("shs_executors", "Active executors")
@@ -229,87 +304,10 @@ class AllExecutorListView(ExecutorListView):
     include_dead = True
 
 
-@shs_schema("shs_task_list", "One page of a stage attempt's tasks")
-class TaskListView(HistoryServerView):
-    def answer(self, request, model, stage_id: int, attempt_id: int):
-        params = request.query_params
-        try:
-            options = eventlog.task_list_options(
-                offset=params.get("offset"),
-                length=params.get("length"),
-                sort_by=params.get("sortBy"),
-                statuses=params.getlist("status"),
-            )
-        except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(eventlog.to_shs_task_list(model, stage_id, attempt_id, **options))
-
-
-# ------------------------------------------- History Server paths qualified by an attempt id
-
-
-class AttemptQualified:
-    """``/api/v1/applications/{appId}/{attemptId}/...`` answers like the path without the
-    attempt, for the application's own attempt; for any other attempt (every attempt of an
-    application that has no attempt id, as in local mode) it is 404, as in SHS."""
-
-    def get(self, request, app_id: str, app_attempt_id: str, **kwargs):
-        application = SparkApplication.objects.filter(app_id=app_id).first()
-        model = None if application is None else application_model(application)
-        if model is None or not eventlog.has_attempt(model, app_attempt_id):
-            return _not_found(f"no such app: {app_id}/{app_attempt_id}")
-        return self.answer(request, model, **kwargs)
-
-
-@shs_schema("shs_application_attempt", "One attempt of an application")
-class ApplicationAttemptView(HistoryServerView):
-    def answer(self, request, model, app_attempt_id: str):
-        attempt = eventlog.to_shs_application_attempt(model, app_attempt_id)
-        if attempt is None:
-            return _not_found(f"unknown app {model.app.app_id}, attempt {app_attempt_id}")
-        return Response(attempt)
-
-
-@shs_schema("shs_attempt_jobs", "An application attempt's jobs")
-class AttemptJobListView(AttemptQualified, JobListView):
-    pass
-
-
-@shs_schema("shs_attempt_job", "One job of an application attempt")
-class AttemptJobView(AttemptQualified, JobView):
-    pass
-
-
-@shs_schema("shs_attempt_stages", "Every stage attempt of an application attempt")
-class AttemptStageListView(AttemptQualified, StageListView):
-    pass
-
-
-@shs_schema("shs_attempt_stage", "Every attempt of one stage of an application attempt")
-class AttemptStageView(AttemptQualified, StageView):
-    pass
-
-
-@shs_schema("shs_attempt_stage_attempt", "One stage attempt of an application attempt")
-class AttemptStageAttemptView(AttemptQualified, StageAttemptView):
-    pass
-
-
-@shs_schema("shs_attempt_task_summary", "Task metric quantiles, application attempt path")
-class AttemptTaskSummaryView(AttemptQualified, TaskSummaryView):
-    pass
-
-
-@shs_schema("shs_attempt_task_list", "One page of tasks, application attempt path")
-class AttemptTaskListView(AttemptQualified, TaskListView):
-    pass
-
-
-@shs_schema("shs_attempt_executors", "Active executors of an application attempt")
-class AttemptExecutorListView(AttemptQualified, ExecutorListView):
-    pass
-
-
-@shs_schema("shs_attempt_all_executors", "Every executor of an application attempt")
-class AttemptAllExecutorListView(AttemptQualified, AllExecutorListView):
-    pass
+@shs_schema("shs_environment", "Runtime, properties, classpath and resource profiles")
+class EnvironmentView(HistoryServerView):
+    def answer(self, request, model):
+        environment = eventlog.to_shs_environment(model)
+        if environment is None:
+            return _not_found("the log has no environment")
+        return Response(environment)

@@ -37,9 +37,18 @@ class SparkApplicationQuerySet(models.QuerySet):
     def stale(self):
         return self.exclude(analysed_token=models.F("events_token"))
 
+    def newest_attempt(self, app_id: str) -> SparkApplication | None:
+        """The latest attempt of an application (its only row unless the driver was retried)."""
+        return self.filter(app_id=app_id).order_by("-started_at", "-attempt_id").first()
+
 
 class SparkApplication(models.Model):
-    app_id = models.CharField(max_length=255, unique=True)
+    """One attempt of a Spark application: the application itself unless the cluster manager
+    retried its driver (YARN), which gives each attempt an id and its own event log."""
+
+    app_id = models.CharField(max_length=255, db_index=True)
+    # Spark's "App Attempt ID"; empty when there is none (local, standalone, Kubernetes).
+    attempt_id = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=255, blank=True, db_index=True)
     user = models.CharField(max_length=150, blank=True)
     spark_version = models.CharField(max_length=40, blank=True)
@@ -82,9 +91,15 @@ class SparkApplication(models.Model):
     class Meta:
         ordering = ["-started_at", "-created_at"]
         indexes = [models.Index(fields=["source_path"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app_id", "attempt_id"], name="loganalytics_one_row_per_attempt"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name or 'Spark application'} ({self.app_id})"
+        attempt = f" attempt {self.attempt_id}" if self.attempt_id else ""
+        return f"{self.name or 'Spark application'} ({self.app_id}{attempt})"
 
     def get_absolute_url(self) -> str:
         return reverse("loganalytics:application", kwargs={"app_id": self.app_id})

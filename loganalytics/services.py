@@ -108,16 +108,24 @@ def _snapshot(path: Path) -> _LogSnapshot:
     )
 
 
-def _application_id(path: Path) -> str:
-    """The id in the log's ApplicationStart (a few lines in), else the one in its name."""
-    found = next(
-        (e.app_id for e in islice(read_events(path), 10_000) if e.kind == "ApplicationStart"),
-        None,
+def _application_id(path: Path) -> tuple[str, str]:
+    """The application and attempt ids in the log's ApplicationStart (a few lines in), else
+    the application id in its name and no attempt."""
+    start = next(
+        (e for e in islice(read_events(path), 10_000) if e.kind == "ApplicationStart"), None
     )
-    app_id = found or app_id_from_name(path)
+    app_id = (start and start.app_id) or app_id_from_name(path)
     if not APP_ID.match(app_id):
         raise EventLogError(f"{APP_ID_RULE}, got {app_id[:80]!r}", path=path, field="App ID")
-    return app_id
+    attempt_id = (start and start.fields["attempt_id"]) or ""
+    if not APP_ID.match(attempt_id or "0") or len(attempt_id) > 64:
+        raise EventLogError(
+            f"an attempt id must be letters, digits, '.', '_', ':' or '-' (at most 64), "
+            f"got {attempt_id[:80]!r}",
+            path=path,
+            field="App Attempt ID",
+        )
+    return app_id, attempt_id
 
 
 def import_event_log(
@@ -177,8 +185,8 @@ def perform_import(run: EventLogImport) -> str | None:
 
 def _import(path: Path, run: EventLogImport | None):
     snapshot = _snapshot(path)
-    app_id = _application_id(path)
-    existing = SparkApplication.objects.filter(app_id=app_id).first()
+    app_id, attempt_id = _application_id(path)
+    existing = SparkApplication.objects.filter(app_id=app_id, attempt_id=attempt_id).first()
     if (
         existing is not None
         and existing.source_path == str(path)
@@ -187,7 +195,9 @@ def _import(path: Path, run: EventLogImport | None):
         return existing, ImportOutcome.UNCHANGED, 0, 0
     with transaction.atomic():
         application, created = SparkApplication.objects.get_or_create(
-            app_id=app_id, defaults={"source": EventSource.FILE, "name": app_id[:255]}
+            app_id=app_id,
+            attempt_id=attempt_id,
+            defaults={"source": EventSource.FILE, "name": app_id[:255]},
         )
         counter = {"read": 0, "added": 0}
         events = _stream_into(application, path, counter, run, new_app=created)
@@ -427,7 +437,7 @@ def ingest_task_status(task_id: uuid.UUID) -> dict | None:
 
     def model_of(app_id: str) -> ApplicationModel | None:
         if app_id not in models:
-            application = SparkApplication.objects.filter(app_id=app_id).first()
+            application = SparkApplication.objects.newest_attempt(app_id)
             models[app_id] = application_model(application) if application else None
         return models[app_id]
 
@@ -467,7 +477,7 @@ def find_job(model: ApplicationModel, job_id: str):
 
 def spark_job_result(*, job_id: str, app_id: str | None = None) -> dict | None:
     """The seed's result for a Spark job id in one application (default: HTTP's default)."""
-    application = SparkApplication.objects.filter(app_id=app_id or DEFAULT_APP_ID).first()
+    application = SparkApplication.objects.newest_attempt(app_id or DEFAULT_APP_ID)
     if application is None:
         return None
     model = application_model(application)

@@ -346,11 +346,16 @@ def forget_application_pks(**kwargs) -> None:
 
 
 def application_pk(app_id: str) -> int:
+    """The row events posted for ``app_id`` go to: its newest attempt's, or a new one."""
     pk = _APPLICATION_PKS.get(app_id)
     if pk is None:
-        application, _ = SparkApplication.objects.get_or_create(
-            app_id=app_id, defaults={"source": EventSource.HTTP, "name": app_id[:255]}
-        )
+        application = SparkApplication.objects.newest_attempt(app_id)
+        if application is None:
+            application, _ = SparkApplication.objects.get_or_create(
+                app_id=app_id,
+                attempt_id="",
+                defaults={"source": EventSource.HTTP, "name": app_id[:255]},
+            )
         pk = _APPLICATION_PKS[app_id] = application.pk
     return pk
 

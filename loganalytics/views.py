@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from explainer.models import Submission
@@ -69,7 +69,10 @@ def _query_without_page(request) -> str:
 
 
 def _application(app_id: str) -> tuple[SparkApplication, eventlog.ApplicationModel]:
-    application = get_object_or_404(SparkApplication, app_id=app_id)
+    # Pages show an application's newest attempt; the API answers for every attempt.
+    application = SparkApplication.objects.newest_attempt(app_id)
+    if application is None:
+        raise Http404(f"No application {app_id}")
     return application, application_model(application)
 
 
@@ -104,7 +107,7 @@ def application_detail(request, app_id: str):
     scaling = eventlog.scaling(model) if model.stages else []
     others = (
         SparkApplication.objects.filter(name=application.name)
-        .exclude(pk=application.pk)
+        .exclude(app_id=application.app_id)
         .only("app_id", "started_at", "duration_ms", "name")[:20]
         if application.name
         else []
@@ -197,8 +200,10 @@ def compare(request):
     if not base_id or not new_id:
         messages.error(request, "Choose two applications to compare.")
         return redirect("loganalytics:index")
-    base = get_object_or_404(SparkApplication, app_id=base_id)
-    new = get_object_or_404(SparkApplication, app_id=new_id)
+    base = SparkApplication.objects.newest_attempt(base_id)
+    new = SparkApplication.objects.newest_attempt(new_id)
+    if base is None or new is None:
+        raise Http404("No such application")
     return render(
         request,
         "loganalytics/compare.html",

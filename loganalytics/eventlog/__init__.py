@@ -46,10 +46,11 @@ from .shs import (
     to_shs_jobs,
     to_shs_stage_attempt,
     to_shs_stage_attempts,
-    to_shs_stages,
     to_shs_task_list,
     to_shs_task_summary,
 )
+from .shs_environment import to_shs_environment
+from .shs_stage_list import quantile_list, stage_list_options, to_shs_stages
 from .simulate import Estimate, critical_path_ms, driver_time_ms, estimate_ms, scaling
 
 
@@ -82,14 +83,17 @@ __all__ = [
     "log_files",
     "normalise",
     "normalise_batch",
+    "quantile_list",
     "read_events",
     "scaling",
     "shs_date",
+    "stage_list_options",
     "task_list_options",
     "task_statuses",
     "to_shs_application",
     "to_shs_application_attempt",
     "to_shs_applications",
+    "to_shs_environment",
     "to_shs_executors",
     "to_shs_job",
     "to_shs_jobs",

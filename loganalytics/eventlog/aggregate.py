@@ -171,11 +171,16 @@ class _Replay:
 
     def on_EnvironmentUpdate(self, f: dict) -> None:
         self.app.spark_properties = f["spark_properties"]
+        self.app.environment = {"jvm": f["jvm"], "sections": f["sections"]}
         cpus = f["spark_properties"].get("spark.task.cpus")
         if cpus and cpus.isdigit():
             self.app.cpus_per_task = int(cpus)
 
     def on_ResourceProfileAdded(self, f: dict) -> None:
+        self.app.resource_profiles[f["id"]] = {
+            "executor": f["executor"] or {},
+            "task": f["task"] or {},
+        }
         cpus = (f["task"].get("cpus") or {}).get("Amount")
         if isinstance(cpus, int | float) and cpus >= 1:
             self.task_cpus[f["id"]] = int(cpus)

@@ -28,6 +28,10 @@ class Application:
     exit_code: int | None = None
     spark_properties: dict[str, str] = field(default_factory=dict)
     cpus_per_task: int = 1
+    # The EnvironmentUpdate as logged: {"jvm": {name: value}, "sections": {section: pairs}}.
+    environment: dict[str, Any] | None = None
+    # ResourceProfileAdded by id: {"executor": requests, "task": requests} as logged.
+    resource_profiles: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def completed(self) -> bool:

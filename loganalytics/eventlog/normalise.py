@@ -224,12 +224,39 @@ def _app_end(raw):
 
 
 def _environment(raw):
-    spark = raw.get("Spark Properties", [])
-    props = {}
-    if isinstance(spark, list | dict):
-        items = spark.items() if isinstance(spark, dict) else spark
-        props = {str(k): str(v) for k, v in items}
-    return ("EnvironmentUpdate",), None, {"spark_properties": props}
+    sections = {name: _pairs(raw, name) for name in ENVIRONMENT_SECTIONS}
+    return (
+        ("EnvironmentUpdate",),
+        None,
+        {
+            "spark_properties": dict(sections["Spark Properties"]),
+            "jvm": dict(_pairs(raw, "JVM Information")),
+            "sections": sections,
+        },
+    )
+
+
+# The key-value sections of an EnvironmentUpdate, as the History Server shows them.
+ENVIRONMENT_SECTIONS = (
+    "Spark Properties",
+    "Hadoop Properties",
+    "System Properties",
+    "Metrics Properties",
+    "Classpath Entries",
+)
+
+
+def _pairs(raw: dict, name: str) -> tuple[tuple[str, str], ...]:
+    """A section as (key, value) text pairs in log order (Spark writes an object; older
+    versions a list of pairs)."""
+    section = raw.get(name) or {}
+    if isinstance(section, dict):
+        items = section.items()
+    elif isinstance(section, list):
+        items = (item for item in section if isinstance(item, list | tuple) and len(item) == 2)
+    else:
+        raise EventLogError(f"field '{name}' must be an object", field=name)
+    return tuple((str(key), str(value)) for key, value in items)
 
 
 def _resource_profile(raw):

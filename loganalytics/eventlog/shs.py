@@ -25,7 +25,7 @@ def shs_date(millis: int | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}GMT"
 
 
-def _present(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def present(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # SHS's JSON writer leaves out absent optional values (Scala ``None``) entirely.
     return {key: value for key, value in pairs if value is not None}
 
@@ -33,12 +33,30 @@ def _present(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- applications
 
 
-def to_shs_application(model: ApplicationModel) -> dict[str, Any]:
-    """``GET /api/v1/applications/{appId}`` (one element of ``/applications``)."""
+def to_shs_application(*attempts: ApplicationModel) -> dict[str, Any]:
+    """``GET /api/v1/applications/{appId}`` (one element of ``/applications``).
+
+    ``attempts`` are the models of one application's attempts (one log each): SHS lists them
+    newest start first and names the application after the newest.
+    """
+    ordered = sorted(attempts, key=_attempt_order, reverse=True)
+    newest = ordered[0].app
+    return {
+        "id": newest.app_id,
+        "name": newest.name,
+        "attempts": [_shs_attempt(model) for model in ordered],
+    }
+
+
+def _attempt_order(model: ApplicationModel):
+    return (model.app.start_time or 0, model.app.attempt_id or "")
+
+
+def _shs_attempt(model: ApplicationModel) -> dict[str, Any]:
     app = model.app
     end = app.end_time if app.completed else NEVER
-    last_updated = model.app.last_updated or app.end_time or app.start_time or 0
-    attempt = _present(
+    last_updated = app.last_updated or app.end_time or app.start_time or 0
+    return present(
         [
             ("attemptId", app.attempt_id),
             ("startTime", shs_date(app.start_time or 0)),
@@ -54,13 +72,17 @@ def to_shs_application(model: ApplicationModel) -> dict[str, Any]:
             ("lastUpdatedEpoch", last_updated),
         ]
     )
-    return {"id": app.app_id, "name": app.name, "attempts": [attempt]}
 
 
 def to_shs_applications(models: list[ApplicationModel]) -> list[dict[str, Any]]:
-    """``GET /api/v1/applications``: newest start first, as SHS lists them."""
-    ordered = sorted(models, key=lambda model: model.app.start_time or 0, reverse=True)
-    return [to_shs_application(model) for model in ordered]
+    """``GET /api/v1/applications``: the attempts grouped by application, newest start first."""
+    by_app: dict[str, list[ApplicationModel]] = {}
+    for model in models:
+        by_app.setdefault(model.app.app_id, []).append(model)
+    newest_first = sorted(
+        by_app.values(), key=lambda group: max(_attempt_order(m) for m in group), reverse=True
+    )
+    return [to_shs_application(*group) for group in newest_first]
 
 
 # ---------------------------------------------------------------------- jobs
@@ -69,7 +91,7 @@ def to_shs_applications(models: list[ApplicationModel]) -> list[dict[str, Any]]:
 def to_shs_job(job: Job) -> dict[str, Any]:
     """``GET .../jobs/{jobId}``: the job as SHS last stored it."""
     counts = job.snapshot or {}
-    return _present(
+    return present(
         [
             ("jobId", job.job_id),
             ("name", job.name),
@@ -219,7 +241,7 @@ def to_shs_stage(
             (
                 "executorSummary",
                 {
-                    executor_id: _executor_stage_summary(summary)
+                    executor_id: executor_stage_summary(summary)
                     for executor_id, summary in sorted(stage.executor_summaries.items())
                 },
             )
@@ -231,11 +253,11 @@ def to_shs_stage(
         ("isShufflePushEnabled", info["shuffle_push_enabled"]),
         ("shuffleMergersCount", info["shuffle_mergers"]),
     ]
-    return _present(pairs)
+    return present(pairs)
 
 
 def _accumulable(acc: dict[str, Any]) -> dict[str, Any]:
-    return _present(
+    return present(
         [
             ("id", acc.get("ID")),
             ("name", acc.get("Name")),
@@ -249,9 +271,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _executor_stage_summary(summary: ExecutorStageSummary) -> dict[str, Any]:
+def executor_stage_summary(summary: ExecutorStageSummary) -> dict[str, Any]:
     get = dict(zip(m.METRIC_NAMES, summary.metrics, strict=True)).__getitem__
-    return _present(
+    return present(
         list(
             {
                 "taskTime": summary.task_time,
@@ -276,16 +298,8 @@ def _executor_stage_summary(summary: ExecutorStageSummary) -> dict[str, Any]:
     )
 
 
-def _stage_order(stage: StageAttempt):
+def stage_order(stage: StageAttempt):
     return (stage.stage_id, stage.attempt)
-
-
-def to_shs_stages(model: ApplicationModel, status: str | None = None) -> list[dict[str, Any]]:
-    """``GET .../stages``: every stage attempt, newest first."""
-    stages = sorted(model.stages.values(), key=_stage_order, reverse=True)
-    if status:
-        stages = [stage for stage in stages if stage.status == status.upper()]
-    return [to_shs_stage(model, stage) for stage in stages]
 
 
 def to_shs_stage_attempts(
@@ -296,9 +310,7 @@ def to_shs_stage_attempts(
     task_statuses: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """``GET .../stages/{stageId}``: each attempt of one stage, with details by default."""
-    attempts = sorted(
-        (s for s in model.stages.values() if s.stage_id == stage_id), key=_stage_order
-    )
+    attempts = sorted((s for s in model.stages.values() if s.stage_id == stage_id), key=stage_order)
     return [
         to_shs_stage(model, stage, details=details, task_statuses=task_statuses)
         for stage in attempts
@@ -351,7 +363,7 @@ def _scheduler_delay(task: Task, duration: int) -> int:
 def to_shs_task(model: ApplicationModel, task: Task) -> dict[str, Any]:
     duration = task.duration(model.now)
     executor = model.executors.get(task.executor_id)
-    return _present(
+    return present(
         [
             ("taskId", task.task_id),
             ("index", task.index),
@@ -535,7 +547,7 @@ def to_shs_executor(executor: Executor) -> dict[str, Any]:
             "totalOnHeapStorageMemory": executor.total_on_heap,
             "totalOffHeapStorageMemory": executor.total_off_heap,
         }
-    return _present(
+    return present(
         [
             ("id", executor.executor_id),
             ("hostPort", executor.host_port or executor.host),
@@ -605,7 +617,7 @@ def to_shs_application_attempt(model: ApplicationModel, attempt_id: str) -> dict
     """``GET /api/v1/applications/{appId}/{attemptId}``: that one attempt, or ``None``."""
     if not has_attempt(model, attempt_id):
         return None
-    return to_shs_application(model)["attempts"][0]
+    return _shs_attempt(model)
 
 
 # ---------------------------------------------------------------------- task lists

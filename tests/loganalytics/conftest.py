@@ -31,8 +31,11 @@ def eventlog(manifest):
         recorded = EVENTLOGS / "shs" / f"{name}.json"
         if recorded.exists():
             attempts = json.loads(recorded.read_text())["application"]["attempts"]
-            if attempts and attempts[0].get("completed"):
-                nanoseconds = attempts[0]["lastUpdatedEpoch"] * 1_000_000
+            # The log's own attempt: an application retried by YARN lists every attempt.
+            wanted = manifest[name].get("attempt_id")
+            attempt = next((a for a in attempts if a.get("attemptId") == wanted), None)
+            if attempt is not None and attempt.get("completed"):
+                nanoseconds = attempt["lastUpdatedEpoch"] * 1_000_000
                 for file in [log, *(log.rglob("*") if log.is_dir() else [])]:
                     if file.is_file():
                         os.utime(file, ns=(nanoseconds, nanoseconds))

@@ -11,8 +11,9 @@ The scenarios cover every codec Spark 4 writes, rolling directories, task retrie
 several jobs), skipped stages, forced spills, skew, and executor loss with a map-stage retry
 (``local-cluster``). Derived fixtures (an ``.inprogress`` log cut mid-line, a rolling directory
 split into several files, a duplicated ``StageCompleted``, an application attempt id as YARN
-writes it) are made from the real logs afterwards. ``manifest.json`` maps each scenario to its
-path and application id.
+writes it, and that application's second attempt in a log of its own) are made from the real
+logs afterwards. ``manifest.json`` maps each scenario to its path, application id and attempt
+id.
 
 Last, the real History Server (from the pyspark package, on 127.0.0.1) replays every fixture and
 its REST answers are recorded under ``eventlogs/shs/``: the reference the parity tests compare
@@ -355,6 +356,59 @@ def derive_cluster_attempt(manifest: dict, out: Path) -> None:
     manifest["cluster_attempt"] = {"path": target.name, "app_id": app_id, "attempt_id": "1"}
 
 
+# Event fields that hold epoch milliseconds (0 means "not yet" and stays 0).
+_TIME_FIELDS = {
+    "Timestamp",
+    "Submission Time",
+    "Completion Time",
+    "Launch Time",
+    "Finish Time",
+    "Getting Result Time",
+    "Registration Time",
+}
+SECOND_ATTEMPT_DELAY_MS = 3_600_000
+
+
+def _shifted(value, delay: int):
+    if isinstance(value, dict):
+        return {
+            key: item + delay
+            if key in _TIME_FIELDS and isinstance(item, int) and item > 0
+            else _shifted(item, delay)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_shifted(item, delay) for item in value]
+    return value
+
+
+def derive_second_cluster_attempt(manifest: dict, out: Path) -> None:
+    """The second attempt of the attempt-id application, in its own log, as YARN writes it
+    when the driver is retried: the first attempt's events an hour later, with "App Attempt
+    ID": "2". Its environment also gets a Hadoop property whose name, and a system property
+    whose value, the History Server must redact (the log writer redacts Spark properties only
+    by name, so such values do reach logs)."""
+    first = manifest["cluster_attempt"]
+    lines = []
+    for line in (out / first["path"]).read_bytes().splitlines():
+        event = _shifted(json.loads(line), SECOND_ATTEMPT_DELAY_MS)
+        if event["Event"] == "SparkListenerApplicationStart":
+            event["App Attempt ID"] = "2"
+        if event["Event"] == "SparkListenerEnvironmentUpdate":
+            event["Hadoop Properties"]["fs.s3a.secret.key"] = "sparkhub-fixture-not-a-secret"
+            event["System Properties"]["sparkhub.fixture.command"] = (
+                "spark-submit --conf spark.my.password=sparkhub-fixture"
+            )
+        lines.append(json.dumps(event, separators=(",", ":")).encode() + b"\n")
+    target = out / f"{first['app_id']}_2"
+    target.write_bytes(b"".join(lines))
+    manifest["cluster_attempt_2"] = {
+        "path": target.name,
+        "app_id": first["app_id"],
+        "attempt_id": "2",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(SCENARIOS))
@@ -384,6 +438,7 @@ def main() -> None:
         ("lz4_retries", derive_rolling_split),
         ("cluster_executor_loss", derive_duplicate_stage_completed),
         ("cluster_executor_loss", derive_cluster_attempt),
+        ("cluster_attempt", derive_second_cluster_attempt),
     ]
     for source, derive in derivations:
         if source in manifest:

@@ -7,12 +7,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from loganalytics.eventlog import (
-    has_attempt,
     load_application,
+    stage_list_options,
     task_list_options,
     task_statuses,
     to_shs_application,
     to_shs_application_attempt,
+    to_shs_environment,
     to_shs_executors,
     to_shs_jobs,
     to_shs_stage_attempt,
@@ -38,8 +39,31 @@ TASK_LIST_QUERIES = (
 )
 # Asked of every stage (``.../stages/{id}``) and every stage attempt.
 STAGE_QUERIES = ("details=false", "taskStatus=failed&taskStatus=KILLED")
-# Attempt-qualified paths naming an attempt the application does not have (every application
-# without an attempt id, and the attempt-id fixture, whose only attempt is "1").
+# Asked of every application's stage list: SHS 4's summaries (default and unsorted quantiles),
+# details with a task status filter, and everything at once.
+STAGE_LIST_QUERIES = (
+    "withSummaries=true",
+    "withSummaries=true&quantiles=0.9,0.1,0.5",
+    "details=true&taskStatus=FAILED&taskStatus=killed",
+    "status=complete&details=true&withSummaries=true&quantiles=0.3",
+)
+# Below an application whose attempts have ids, asked without an attempt (SHS answers 404).
+UNQUALIFIED_PATHS = (
+    "jobs",
+    "jobs/0",
+    "stages",
+    "stages/0",
+    "stages/0/0",
+    "stages/0/0/taskSummary",
+    "stages/0/0/taskList",
+    "executors",
+    "allexecutors",
+    "environment",
+)
+# Recorded answers about HTTP routing only, compared by the Django API tests.
+HTTP_ONLY_ANSWERS = ("unqualified", "unknown_attempt")
+# Attempt-qualified paths naming attempt "2": one that every application without attempt ids
+# does not have (404), and the second attempt of the attempt-id fixture's application.
 UNKNOWN_ATTEMPT_PATHS = (
     "2",
     "2/jobs",
@@ -79,11 +103,21 @@ def differences(expected: Any, actual: Any, where: str = "") -> list[str]:
     return []
 
 
-def sparkhub_answers(log: Path, shs_answers: dict[str, Any]) -> dict[str, Any]:
-    """sparkhub's answer to every request in ``shs_answers`` (see capture_history_server)."""
+def engine_answers(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The recorded answers the engine gives by itself (without HTTP routing)."""
+    return {key: value for key, value in recorded.items() if key not in HTTP_ONLY_ANSWERS}
+
+
+def sparkhub_answers(
+    log: Path, shs_answers: dict[str, Any], other_attempts: list[Path] = ()
+) -> dict[str, Any]:
+    """sparkhub's answer to every request in ``shs_answers`` (see capture_history_server);
+    ``other_attempts`` are the logs of the application's other attempts."""
     model = load_application(log)
+    others = [load_application(path) for path in other_attempts]
     answers: dict[str, Any] = {
-        "application": to_shs_application(model),
+        "application": to_shs_application(model, *others),
+        "environment": to_shs_environment(model),
         "jobs": to_shs_jobs(model),
         "stages": to_shs_stages(model),
         "executors": to_shs_executors(model),
@@ -104,7 +138,16 @@ def sparkhub_answers(log: Path, shs_answers: dict[str, Any]) -> dict[str, Any]:
 
 def _options_and_attempt_answers(model, shs_answers: dict[str, Any]) -> dict[str, Any]:
     """Task lists, stages asked with query options, and attempt-qualified paths."""
-    answers: dict[str, Any] = {"task_list": {}, "stage_query": {}}
+    answers: dict[str, Any] = {"task_list": {}, "stage_query": {}, "stage_list": {}}
+    for query in shs_answers["stage_list"]:
+        params = parse_qs(query)
+        options = stage_list_options(
+            details=_first(params, "details"),
+            with_summaries=_first(params, "withSummaries"),
+            quantiles=_first(params, "quantiles"),
+            task_statuses=params.get("taskStatus", []),
+        )
+        answers["stage_list"][query] = to_shs_stages(model, _first(params, "status"), **options)
     for key in shs_answers["task_list"]:
         path, _, query = key.partition("?")
         stage_id, attempt = (int(part) for part in path.split("/"))
@@ -124,23 +167,19 @@ def _options_and_attempt_answers(model, shs_answers: dict[str, Any]) -> dict[str
             )
         answers["stage_query"][key] = found
     if "application_attempt" in shs_answers:
-        attempt_id = shs_answers["application"]["attempts"][0]["attemptId"]
-        answers["application_attempt"] = to_shs_application_attempt(model, attempt_id)
-    answers["unknown_attempt"] = {
-        path: 200 if has_attempt(model, path.split("/")[0]) else 404
-        for path in shs_answers["unknown_attempt"]
-    }
+        answers["application_attempt"] = to_shs_application_attempt(model, model.app.attempt_id)
     return answers
 
 
-def _task_list_arguments(params: dict[str, list[str]]) -> dict[str, Any]:
-    def first(name: str) -> str | None:
-        return params[name][0] if name in params else None
+def _first(params: dict[str, list[str]], name: str) -> str | None:
+    return params[name][0] if name in params else None
 
+
+def _task_list_arguments(params: dict[str, list[str]]) -> dict[str, Any]:
     return {
-        "offset": first("offset"),
-        "length": first("length"),
-        "sort_by": first("sortBy"),
+        "offset": _first(params, "offset"),
+        "length": _first(params, "length"),
+        "sort_by": _first(params, "sortBy"),
         "statuses": params.get("status", []),
     }
 
@@ -181,8 +220,13 @@ def capture_history_server(shs, app_id: str, attempt_id: str | None = None) -> d
             answers["stage_query"][f"{stage_id}?{query}"] = shs.get(
                 f"{base}/stages/{stage_id}?{query}"
             )
+    answers["environment"] = shs.get_or_none(f"{base}/environment")
+    answers["stage_list"] = {
+        query: shs.get(f"{base}/stages?{query}") for query in STAGE_LIST_QUERIES
+    }
     if attempt_id:
         answers["application_attempt"] = shs.get(base)
+        answers["unqualified"] = {path: shs.status(f"{app}/{path}") for path in UNQUALIFIED_PATHS}
     answers["unknown_attempt"] = {
         path: shs.status(f"{app}/{path}") for path in UNKNOWN_ATTEMPT_PATHS
     }
