@@ -100,10 +100,23 @@ class JdbcSink(Sink):
         return [] if self.config.table else [("table", "is required")]
 
     def write(self, ctx: StepContext, df) -> dict:
-        writer = df.write.format("jdbc").mode(self.config.mode)
-        writer = writer.option("url", ctx.secrets.resolve(self.config.url))
-        writer = writer.option("dbtable", self.config.table)
-        for key, value in jdbc_properties(self.config, ctx).items():
-            writer = writer.option(key, value)
-        writer.save()
-        return {"table": self.config.table, "mode": self.config.mode}
+        # Spark runs a JDBC write inside its save command, where DataFrame.observe reads 0 for
+        # every count upstream. Counting the rows first, as an action of its own, completes
+        # those counts; caching them means the source is still read only once.
+        level = df.storageLevel
+        cached_here = not (level.useMemory or level.useDisk)
+        if cached_here:
+            df = df.cache()
+        try:
+            rows = df.count()
+            writer = df.write.format("jdbc").mode(self.config.mode)
+            writer = writer.option("url", ctx.secrets.resolve(self.config.url))
+            writer = writer.option("dbtable", self.config.table)
+            for key, value in jdbc_properties(self.config, ctx).items():
+                writer = writer.option(key, value)
+            writer.save()
+        finally:
+            if cached_here:
+                df.unpersist()
+        # mode "ignore" writes nothing into an existing table; the rows are those offered
+        return {"table": self.config.table, "mode": self.config.mode, "rows": rows}
