@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import gc
 import heapq
-from array import array
 from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
 from . import metrics as m
+from .identities import IdentitySet
 from .model import (
     Application,
     ApplicationModel,
@@ -38,6 +38,7 @@ from .model import (
     Task,
 )
 from .normalise import DEFAULT_APP_ID, Event
+from .task_table import TaskTable
 
 DEFAULT_WINDOW = 5_000
 
@@ -76,7 +77,7 @@ def _aggregate(
 ) -> ApplicationModel:
     buffer: list[list] = []  # heap of [order_key, sequence, event, alive]
     waiting: dict[str, list] = {}
-    applied: set[int] = set()
+    applied = IdentitySet()
     replay: _Replay | None = None
     counts = {"events": 0, "duplicates": 0, "late": 0}
     latest: int | None = None
@@ -100,13 +101,13 @@ def _aggregate(
             entry = heapq.heappop(buffer)
             if entry[3]:
                 del waiting[entry[2].identity]
-                applied.add(hash(entry[2].identity))
+                applied.add(entry[2])
                 apply(entry[2])
                 return
 
     for sequence, event in enumerate(events):
         identity = event.identity
-        if hash(identity) in applied:
+        if event in applied:
             counts["duplicates"] += 1
             continue
         kept = waiting.get(identity)
@@ -148,7 +149,7 @@ class _Replay:
         self.live_stages: dict[tuple[int, int], StageAttempt] = {}
         self.executors: dict[str, Executor] = {}
         self.live_executors: dict[str, Executor] = {}
-        self.live_tasks: dict[int, Task] = {}
+        self.live_tasks: dict[int, tuple[TaskTable | None, int]] = {}  # running: where kept
         self.task_cpus: dict[int, int] = {}
         self.max_tasks: dict[int, int] = {}
 
@@ -326,29 +327,18 @@ class _Replay:
     # ------------------------------------------------------------------ tasks
 
     def on_TaskStart(self, f: dict) -> None:
-        task = Task(
-            task_id=f["task_id"],
-            stage_id=f["stage_id"],
-            stage_attempt=f["stage_attempt"],
-            index=f["index"],
-            attempt=f["attempt"],
-            partition_id=f["partition_id"],
-            launch_time=f["launch_time"],
-            executor_id=f["executor_id"],
-            host=f["host"],
-            locality=f["locality"],
-            speculative=f["speculative"],
-        )
-        self.live_tasks[task.task_id] = task
         stage = self.live_stages.get((f["stage_id"], f["stage_attempt"]))
-        if stage is not None:
-            stage.tasks[task.task_id] = task
+        if stage is None:
+            self.live_tasks[f["task_id"]] = (None, 0)  # counted when it ends, kept nowhere
+        else:
+            self.live_tasks[f["task_id"]] = (stage.tasks, stage.tasks.start(f))
             stage.active_tasks += 1
             launch = f["launch_time"]
             if stage.first_launch_time is None or launch < stage.first_launch_time:
                 stage.first_launch_time = launch
             per_executor = stage.active_per_executor
-            per_executor[task.executor_id] = per_executor.get(task.executor_id, 0) + 1
+            executor_id = f["executor_id"]
+            per_executor[executor_id] = per_executor.get(executor_id, 0) + 1
             for job in stage.jobs:
                 job.active_tasks += 1
         executor = self.live_executors.get(f["executor_id"])
@@ -361,20 +351,13 @@ class _Replay:
             self._seed_task_end(f)
             return
         reason = f["reason"]
-        task = self.live_tasks.pop(f["task_id"], None)
+        started = self.live_tasks.pop(f["task_id"], None)
         delta = None
-        if task is not None:
-            task.finish_time = f["finish_time"]
-            task.getting_result_time = f["getting_result_time"]
-            task.failed = f["failed"]
-            task.killed = f["killed"]
-            task.reason = reason
-            task.error = f["error"]
-            task.executor_id = f["executor_id"]
-            task.host = f["host"]
-            if f["metrics"] is not None:
-                task.metrics = _compact(f["metrics"])
-                delta = f["metrics"]
+        if started is not None:
+            table, row = started
+            delta = f["metrics"]
+            if table is not None:
+                table.end(row, f, delta)
         completed = 1 if reason == "Success" else 0
         killed = 1 if reason in ("TaskKilled", "TaskCommitDenied") else 0
         failed = 1 - completed - killed
@@ -517,16 +500,6 @@ def _count_kill(summary: dict[str, int], f: dict) -> None:
     reason = f["kill_reason"] if f["reason"] == "TaskKilled" else f["error"]
     if reason:
         summary[reason] = summary.get(reason, 0) + 1
-
-
-_INT32 = (-(2**31), 2**31 - 1)
-
-
-def _compact(values) -> array:
-    """A task's metrics as a machine array: 4 bytes a value when they all fit (most tasks), else
-    8; a big log holds hundreds of thousands of tasks."""
-    low, high = _INT32
-    return array("i" if low <= min(values) and max(values) <= high else "q", values)
 
 
 def _job_counts(job: Job) -> dict[str, Any]:

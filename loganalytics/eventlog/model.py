@@ -6,11 +6,11 @@ executors), with the same counting rules, so that :mod:`.shs` can answer with it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .metrics import ZERO_METRICS, unset_peaks
+from .task_table import Task, TaskTable
 
 DRIVER_ID = "driver"
 
@@ -38,54 +38,6 @@ class Application:
         if self.start_time is None or self.end_time is None:
             return 0
         return self.end_time - self.start_time
-
-
-@dataclass(slots=True)
-class Task:
-    task_id: int | str
-    stage_id: int | None
-    stage_attempt: int | None
-    index: int
-    attempt: int
-    partition_id: int | None
-    launch_time: int
-    executor_id: str
-    host: str
-    locality: str
-    speculative: bool
-    finish_time: int = 0
-    getting_result_time: int = 0
-    failed: bool = False
-    killed: bool = False
-    reason: str | None = None  # the TaskEnd reason name; None while running
-    error: str | None = None
-    metrics: Sequence[int] | None = None  # in metrics.METRIC_NAMES order
-    duration_override: int | None = None  # seed tasks report their duration directly
-
-    @property
-    def finished(self) -> bool:
-        return self.finish_time != 0 or self.reason is not None
-
-    @property
-    def successful(self) -> bool:
-        return self.finished and not self.failed and not self.killed
-
-    @property
-    def status(self) -> str:
-        if not self.finished:
-            return "GET RESULT" if self.getting_result_time else "RUNNING"
-        if self.failed:
-            return "FAILED"
-        if self.killed:
-            return "KILLED"
-        return "SUCCESS"
-
-    def duration(self, now: int | None = None) -> int:
-        if self.duration_override is not None:
-            return self.duration_override
-        if self.finished:
-            return max(self.finish_time - self.launch_time, 0) if self.finish_time else 0
-        return max((now or self.launch_time) - self.launch_time, 0)
 
 
 @dataclass(slots=True)
@@ -118,8 +70,11 @@ class StageAttempt:
     metrics: tuple[int, ...] = ZERO_METRICS
     executor_summaries: dict[str, ExecutorStageSummary] = field(default_factory=dict)
     active_per_executor: dict[str, int] = field(default_factory=dict)
-    tasks: dict[int, Task] = field(default_factory=dict)
+    tasks: TaskTable = field(init=False)
     peak: list[int] = field(default_factory=unset_peaks)
+
+    def __post_init__(self) -> None:
+        self.tasks = TaskTable(self.stage_id, self.attempt)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,56 @@
+"""A set of event identities that stays small for the millions of task events of a big log.
+
+Task events are two per task and Spark numbers tasks 0, 1, 2, ... within an application, so
+they are kept as one bit per task id; every other identity (and any task id past the bitmap)
+is kept as its hash, as a plain set would.
+"""
+
+from __future__ import annotations
+
+from .normalise import Event
+
+_BITMAP_IDS = 1 << 27  # 16 MiB per kind at most, for 134M task ids
+_TASK_KINDS = {"TaskStart": 0, "TaskEnd": 1}
+
+
+class IdentitySet:
+    """Which event identities were seen (hash-equal identities count as one, as in a set)."""
+
+    __slots__ = ("_bits", "_hashes")
+
+    def __init__(self) -> None:
+        self._bits = (bytearray(), bytearray())
+        self._hashes: set[int] = set()
+
+    def _bit(self, event: Event) -> tuple[bytearray, int, int] | None:
+        kind = _TASK_KINDS.get(event.kind)
+        if kind is None or len(event.key) != 2:
+            return None
+        task_id = event.key[1]
+        if type(task_id) is not int or not 0 <= task_id < _BITMAP_IDS:
+            return None
+        return self._bits[kind], task_id >> 3, 1 << (task_id & 7)
+
+    def __contains__(self, event: Event) -> bool:
+        bit = self._bit(event)
+        if bit is None:
+            return hash(event.identity) in self._hashes
+        bits, byte, mask = bit
+        return byte < len(bits) and bool(bits[byte] & mask)
+
+    def add(self, event: Event) -> bool:
+        """Remember ``event``'s identity; True when it was not seen before."""
+        bit = self._bit(event)
+        if bit is None:
+            key = hash(event.identity)
+            if key in self._hashes:
+                return False
+            self._hashes.add(key)
+            return True
+        bits, byte, mask = bit
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits))))
+        if bits[byte] & mask:
+            return False
+        bits[byte] |= mask
+        return True
