@@ -26,7 +26,9 @@ class IdentitySet:
         kind = _TASK_KINDS.get(event.kind)
         if kind is None or len(event.key) != 2:
             return None
-        task_id = event.key[1]
+        return self._task_bit(kind, event.key[1])
+
+    def _task_bit(self, kind: int, task_id) -> tuple[bytearray, int, int] | None:
         if type(task_id) is not int or not 0 <= task_id < _BITMAP_IDS:
             return None
         return self._bits[kind], task_id >> 3, 1 << (task_id & 7)
@@ -40,9 +42,21 @@ class IdentitySet:
 
     def add(self, event: Event) -> bool:
         """Remember ``event``'s identity; True when it was not seen before."""
-        bit = self._bit(event)
+        return self._add(self._bit(event), event.identity)
+
+    def add_identity(self, kind: str, identity: str) -> bool:
+        """:meth:`add` for an event known by its kind and :attr:`Event.identity` only."""
+        bit = None
+        task_kind = _TASK_KINDS.get(kind)
+        if task_kind is not None:
+            number = identity[len(kind) + 1 :]
+            if number.isascii() and number.isdigit() and identity == f"{kind}:{int(number)}":
+                bit = self._task_bit(task_kind, int(number))
+        return self._add(bit, identity)
+
+    def _add(self, bit: tuple[bytearray, int, int] | None, identity: str) -> bool:
         if bit is None:
-            key = hash(event.identity)
+            key = hash(identity)
             if key in self._hashes:
                 return False
             self._hashes.add(key)
