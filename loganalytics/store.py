@@ -112,7 +112,7 @@ def _millis_to_datetime(millis: int | None) -> datetime | None:
 def record_analysis(application: SparkApplication, model: ApplicationModel, *, token: str):
     app = model.app
     failed_jobs = sum(1 for job in model.jobs.values() if job.status == "FAILED")
-    tasks = [task for task in model.tasks() if task.finished]
+    finished_tasks, failed_tasks = model.task_counts()
     if not app.completed:
         status = ApplicationStatus.RUNNING
     else:
@@ -131,8 +131,8 @@ def record_analysis(application: SparkApplication, model: ApplicationModel, *, t
         "job_count": len(model.jobs),
         "failed_job_count": failed_jobs,
         "stage_count": len({stage_id for stage_id, _ in model.stages}),
-        "task_count": len(tasks),
-        "failed_task_count": sum(1 for task in tasks if task.failed),
+        "task_count": finished_tasks,
+        "failed_task_count": failed_tasks,
         "executor_count": len(model.executors),
         "critical_findings": severities.count("critical"),
         "warning_findings": severities.count("warning"),

@@ -41,6 +41,7 @@ from .normalise import DEFAULT_APP_ID, Event
 from .task_table import TaskTable
 
 DEFAULT_WINDOW = 5_000
+_UNSEEN = object()
 
 
 def aggregate(
@@ -82,6 +83,7 @@ def _aggregate(
     counts = {"events": 0, "duplicates": 0, "late": 0}
     latest: int | None = None
     last_key: tuple | None = None
+    handlers: dict[str, Any] = {}  # kind -> the replay's on_<kind> method, or None
 
     def apply(event: Event) -> None:
         nonlocal replay, last_key
@@ -92,7 +94,10 @@ def _aggregate(
             counts["late"] += 1
         last_key = key if last_key is None or key > last_key else last_key
         counts["events"] += 1
-        handler = getattr(replay, f"on_{event.kind}", None)
+        kind = event.kind
+        handler = handlers.get(kind, _UNSEEN)
+        if handler is _UNSEEN:
+            handler = handlers[kind] = getattr(replay, f"on_{kind}", None)
         if handler is not None:
             handler(event.fields)
 

@@ -174,7 +174,7 @@ def gc_pressure(model: ApplicationModel) -> list[Finding]:
 def failed_tasks(model: ApplicationModel) -> list[Finding]:
     found = []
     for stage in model.stages.values():
-        failed = [t for t in stage.tasks.values() if t.failed]
+        failed = stage.tasks.failed()
         if not failed:
             continue
         stage_failed = stage.status == "FAILED"
@@ -232,7 +232,7 @@ def executor_loss(model: ApplicationModel) -> list[Finding]:
 
 
 def fetch_failures(model: ApplicationModel) -> list[Finding]:
-    failures = [t for t in model.tasks() if t.reason == "FetchFailed"]
+    failures = model.tasks_with_reason("FetchFailed")
     if not failures:
         return []
     stages = sorted({(t.stage_id, t.stage_attempt) for t in failures})
@@ -261,7 +261,7 @@ def idle_cores(model: ApplicationModel) -> list[Finding]:
             continue
         alive = (executor.remove_time or app.end_time) - executor.add_time
         capacity += executor.total_cores * max(alive, 0)
-    busy = sum(t.duration() for t in model.tasks() if t.finished)
+    busy = model.busy_ms()
     if not capacity or busy / capacity >= IDLE_UTILISATION:
         return []
     share = busy / capacity

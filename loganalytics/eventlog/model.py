@@ -166,6 +166,31 @@ class ApplicationModel:
         for job in self.jobs.values():
             yield from job.seed_tasks.values()
 
+    def task_counts(self) -> tuple[int, int]:
+        """How many task attempts finished, and how many of those failed (seed tasks too)."""
+        finished = failed = 0
+        for stage in self.stages.values():
+            done, bad = stage.tasks.counts()
+            finished, failed = finished + done, failed + bad
+        for job in self.jobs.values():
+            done = [task for task in job.seed_tasks.values() if task.finished]
+            finished += len(done)
+            failed += sum(1 for task in done if task.failed)
+        return finished, failed
+
+    def busy_ms(self) -> int:
+        """Task time: the summed durations of every finished task attempt."""
+        seeds = (task for job in self.jobs.values() for task in job.seed_tasks.values())
+        return sum(stage.tasks.busy_ms() for stage in self.stages.values()) + sum(
+            task.duration() for task in seeds if task.finished
+        )
+
+    def tasks_with_reason(self, reason: str) -> list[Task]:
+        """The task attempts that ended for ``reason`` (``FetchFailed``, ...)."""
+        found = [task for stage in self.stages.values() for task in stage.tasks.with_reason(reason)]
+        seeds = (task for job in self.jobs.values() for task in job.seed_tasks.values())
+        return found + [task for task in seeds if task.reason == reason]
+
     def job_tasks(self, job: Job) -> list[Task]:
         """The task attempts that ran for ``job``: its stages' attempts, or its seed tasks."""
         if job.seed:

@@ -14,6 +14,7 @@ job directly (``fields["seed"]`` is True) because the seed has no stages.
 from __future__ import annotations
 
 import hashlib
+import operator
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -491,11 +492,17 @@ def _metrics(raw: dict) -> tuple[int, ...]:
         metrics.get("Output Metrics") or {},
     )
     try:
-        values = tuple([containers[where].get(name, 0) for where, name in METRIC_LOOKUP])
-    except AttributeError:
-        raise EventLogError(
-            "field 'Task Metrics' holds a value that is not an object", field="Task Metrics"
-        ) from None
+        # Spark 4 writes every metric: take each container's in one C call, in metric order.
+        values = _METRIC_GROUPS(containers)
+    except (KeyError, TypeError):
+        values = None
+    if values is None or len(values) != len(METRIC_LOOKUP):
+        try:
+            values = tuple([containers[where].get(name, 0) for where, name in METRIC_LOOKUP])
+        except AttributeError:
+            raise EventLogError(
+                "field 'Task Metrics' holds a value that is not an object", field="Task Metrics"
+            ) from None
     if {*map(type, values)} != _INT_ONLY:
         _, path = next(
             item for item, value in zip(TASK_METRICS, values, strict=True) if type(value) is not int
@@ -503,6 +510,34 @@ def _metrics(raw: dict) -> tuple[int, ...]:
         where = "Task Metrics." + ".".join(path)
         raise EventLogError(f"field '{where}' must be an integer", field=where)
     return values
+
+
+def _metric_groups():
+    """One function returning every metric from the six containers (KeyError if one lacks
+    any): an itemgetter per run of metrics in one container, concatenated."""
+    runs: list[tuple[int, list[str]]] = []
+    for where, name in METRIC_LOOKUP:
+        if runs and runs[-1][0] == where:
+            runs[-1][1].append(name)
+        else:
+            runs.append((where, [name]))
+    getters = [(where, operator.itemgetter(*names), len(names)) for where, names in runs]
+
+    def take(containers) -> tuple[int, ...]:
+        values: list = []
+        for where, getter, count in getters:
+            found = getter(containers[where])
+            if count == 1:
+                values.append(found)
+            else:
+                values += found
+        return tuple(values)
+
+    return take
+
+
+_METRIC_GROUPS = _metric_groups()
+_PEAKS = operator.itemgetter(*PEAK_METRIC_NAMES)
 
 
 def _executor_metrics(raw: dict) -> tuple[int, ...] | None:
@@ -513,7 +548,10 @@ def _executor_metrics(raw: dict) -> tuple[int, ...] | None:
         raise EventLogError(
             "field 'Task Executor Metrics' must be an object", field="Task Executor Metrics"
         )
-    peaks = tuple([values.get(name, 0) for name in PEAK_METRIC_NAMES])
+    try:
+        peaks = _PEAKS(values)
+    except KeyError:  # Spark writes them all; anything else may leave some out
+        peaks = tuple([values.get(name, 0) for name in PEAK_METRIC_NAMES])
     if {*map(type, peaks)} != _INT_ONLY:
         raise EventLogError(
             "field 'Task Executor Metrics' must hold integers", field="Task Executor Metrics"

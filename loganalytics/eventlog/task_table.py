@@ -237,6 +237,40 @@ class TaskTable:
             metrics=metrics,
         )
 
+    # Column scans for questions asked of every task, without making a Task of each.
+
+    def _finished_rows(self) -> Iterator[int]:
+        finish_times = self._ints[5]
+        reasons = self._texts[3]
+        return (row for row in range(len(self._flags)) if finish_times[row] or reasons[row])
+
+    def counts(self) -> tuple[int, int]:
+        """How many task attempts finished, and how many of those failed."""
+        flags = self._flags
+        finished = failed = 0
+        for row in self._finished_rows():
+            finished += 1
+            if flags[row] & _FAILED:
+                failed += 1
+        return finished, failed
+
+    def busy_ms(self) -> int:
+        """The summed durations of the finished task attempts."""
+        launch_times, finish_times = self._ints[4], self._ints[5]
+        return sum(
+            max(finish_times[row] - launch_times[row], 0) if finish_times[row] else 0
+            for row in self._finished_rows()
+        )
+
+    def failed(self) -> list[Task]:
+        return [self.task(row) for row, flags in enumerate(self._flags) if flags & _FAILED]
+
+    def with_reason(self, reason: str) -> list[Task]:
+        code = self._string_codes.get(reason)
+        if not code:
+            return []
+        return [self.task(row) for row, found in enumerate(self._texts[3]) if found == code]
+
     def values(self) -> _Values:
         """Every task attempt, as :class:`Task` objects made while iterating."""
         return _Values(self)

@@ -86,3 +86,22 @@ def test_a_table_survives_pickling_as_the_model_cache_does():
 
     assert list(copy.values()) == list(table.values())
     assert 4 in copy and len(copy) == 1
+
+
+def test_column_scans_answer_as_the_tasks_themselves_do():
+    table = TaskTable(0, 0)
+    metrics = (0,) * len(METRIC_NAMES)
+    table.end(table.start(_start(1)), _end(1), metrics)
+    table.end(
+        table.start(_start(2)), _end(2, failed=True, reason="FetchFailed", error="lost"), metrics
+    )
+    table.end(table.start(_start(3)), _end(3, finish_time=0, reason="TaskKilled"), None)
+    table.start(_start(4))
+    tasks = list(table.values())
+
+    finished = [task for task in tasks if task.finished]
+    assert table.counts() == (len(finished), sum(1 for task in finished if task.failed)) == (3, 1)
+    assert table.busy_ms() == sum(task.duration() for task in finished)
+    assert table.failed() == [task for task in tasks if task.failed]
+    assert table.with_reason("FetchFailed") == [tasks[1]]
+    assert table.with_reason("node-a") == [] and table.with_reason("ExecutorLostFailure") == []
