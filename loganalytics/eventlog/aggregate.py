@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from . import metrics as m
-from .identities import IdentitySet
+from .identities import IdentitySet, PartitionSet
 from .model import (
     Application,
     ApplicationModel,
@@ -404,8 +404,7 @@ class _Replay:
             job.active_tasks -= 1
             job.completed_tasks += completed
             if completed:
-                # One int per (stage, partition), as Spark packs it: far smaller than a tuple.
-                job.completed_indices.add((f["stage_id"] << 32) | f["index"])
+                job.completed_indices.add(f["index"], f["stage_id"])
             job.failed_tasks += failed
             job.killed_tasks += killed
             if killed:
@@ -473,7 +472,10 @@ class _Replay:
         job.num_tasks = len(job.seed_tasks)
         job.completed_tasks = sum(1 for t in tasks if t.successful)
         job.failed_tasks = sum(1 for t in tasks if t.failed)
-        job.completed_indices = {t.index for t in tasks if t.successful}
+        job.completed_indices = PartitionSet()
+        for task in tasks:
+            if task.successful:
+                job.completed_indices.add(task.index)
         if job.snapshot is not None:
             job.snapshot = _job_counts(job)
 

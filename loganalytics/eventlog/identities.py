@@ -1,8 +1,10 @@
-"""A set of event identities that stays small for the millions of task events of a big log.
+"""Sets that stay small for the millions of task events of a big log.
 
-Task events are two per task and Spark numbers tasks 0, 1, 2, ... within an application, so
-they are kept as one bit per task id; every other identity (and any task id past the bitmap)
-is kept as its hash, as a plain set would.
+:class:`IdentitySet`: task events are two per task and Spark numbers tasks 0, 1, 2, ... within
+an application, so they are kept as one bit per task id; every other identity (and any task id
+past the bitmap) is kept as its hash, as a plain set would.
+
+:class:`PartitionSet`: the partitions that completed, per stage, as one bit per partition.
 """
 
 from __future__ import annotations
@@ -68,3 +70,36 @@ class IdentitySet:
             return False
         bits[byte] |= mask
         return True
+
+
+_BITMAP_PARTITIONS = 1 << 24
+
+
+class PartitionSet:
+    """Distinct ``(stage id, partition)`` pairs; only adding and counting them are needed."""
+
+    __slots__ = ("_bits", "_count", "_others")
+
+    def __init__(self) -> None:
+        self._bits: dict[int, bytearray] = {}
+        self._others: set[tuple] = set()  # partitions no bitmap should hold (negative, huge)
+        self._count = 0
+
+    def add(self, partition: int, stage_id: int = 0) -> None:
+        if type(partition) is not int or not 0 <= partition < _BITMAP_PARTITIONS:
+            if (stage_id, partition) not in self._others:
+                self._others.add((stage_id, partition))
+                self._count += 1
+            return
+        bits = self._bits.get(stage_id)
+        if bits is None:
+            bits = self._bits[stage_id] = bytearray()
+        byte, mask = partition >> 3, 1 << (partition & 7)
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits))))
+        if not bits[byte] & mask:
+            bits[byte] |= mask
+            self._count += 1
+
+    def __len__(self) -> int:
+        return self._count

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .identities import PartitionSet
 from .metrics import ZERO_METRICS, unset_peaks
 from .task_table import Task, TaskTable
 
@@ -64,7 +65,7 @@ class StageAttempt:
     completed_tasks: int = 0
     failed_tasks: int = 0
     killed_tasks: int = 0
-    completed_indices: set[int] = field(default_factory=set)
+    completed_indices: PartitionSet = field(default_factory=PartitionSet)
     killed_summary: dict[str, int] = field(default_factory=dict)
     first_launch_time: int | None = None
     metrics: tuple[int, ...] = ZERO_METRICS
@@ -105,7 +106,7 @@ class Job:
     completed_tasks: int = 0
     failed_tasks: int = 0
     killed_tasks: int = 0
-    completed_indices: set[int] = field(default_factory=set)  # (stage id << 32) | partition
+    completed_indices: PartitionSet = field(default_factory=PartitionSet)  # (stage, partition)
     killed_summary: dict[str, int] = field(default_factory=dict)
     skipped_tasks: int = 0
     skipped_stages: set[int] = field(default_factory=set)
