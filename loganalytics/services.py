@@ -211,8 +211,14 @@ def _import(path: Path, run: EventLogImport | None):
         application.save(
             update_fields=["source_path", "source_size", "source_mtime_ms", "events_token"]
         )
-        stored = SparkEvent.objects.filter(application=application).count()
-        if stored != model.event_count:  # events from elsewhere too (HTTP): use them all
+        # A new application's events can only be the ones just stored (its row is not
+        # committed yet); an existing one may have events from elsewhere (HTTP).
+        stored = (
+            counter["added"]
+            if created
+            else SparkEvent.objects.filter(application=application).count()
+        )
+        if stored != model.event_count:  # events from elsewhere too: use them all
             model = aggregate(
                 stored_events(application), app_id=app_id, last_updated=snapshot.mtime_ms
             )

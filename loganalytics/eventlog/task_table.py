@@ -64,6 +64,8 @@ class Task:
 
 
 _WIDTH = len(METRIC_NAMES)
+_REMOTE_READ = METRIC_NAMES.index("shuffleRemoteBytesRead")
+_LOCAL_READ = METRIC_NAMES.index("shuffleLocalBytesRead")
 _INT_COLUMNS = (
     "task_id",
     "index",
@@ -261,6 +263,26 @@ class TaskTable:
             max(finish_times[row] - launch_times[row], 0) if finish_times[row] else 0
             for row in self._finished_rows()
         )
+
+    def successful_measured(self) -> tuple[list, list[int], list[int]]:
+        """``(task ids, durations, shuffle read bytes)`` of the successful task attempts that
+        reported metrics, in start order."""
+        ints, flags, slots, metrics = self._ints, self._flags, self._slots, self._metrics
+        task_ids, launch_times, finish_times = ints[0], ints[4], ints[5]
+        reasons = self._texts[3]
+        found: tuple[list, list[int], list[int]] = ([], [], [])
+        for row in range(len(flags)):
+            slot = slots[row]
+            if slot < 0 or flags[row] & (_FAILED | _KILLED):
+                continue
+            finish = finish_times[row]
+            if not finish and not reasons[row]:
+                continue  # still running
+            found[0].append(task_ids[row])
+            found[1].append(max(finish - launch_times[row], 0) if finish else 0)
+            start = slot * _WIDTH
+            found[2].append(metrics[start + _REMOTE_READ] + metrics[start + _LOCAL_READ])
+        return found
 
     def failed(self) -> list[Task]:
         return [self.task(row) for row, flags in enumerate(self._flags) if flags & _FAILED]

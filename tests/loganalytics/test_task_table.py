@@ -105,3 +105,24 @@ def test_column_scans_answer_as_the_tasks_themselves_do():
     assert table.failed() == [task for task in tasks if task.failed]
     assert table.with_reason("FetchFailed") == [tasks[1]]
     assert table.with_reason("node-a") == [] and table.with_reason("ExecutorLostFailure") == []
+
+
+def test_successful_measured_tasks_are_read_from_the_columns():
+    table = TaskTable(0, 0)
+    reads = {
+        METRIC_NAMES.index("shuffleRemoteBytesRead"): 7,
+        METRIC_NAMES.index("shuffleLocalBytesRead"): 5,
+    }
+    metrics = tuple(reads.get(i, 1) for i in range(len(METRIC_NAMES)))
+    table.end(table.start(_start(1)), _end(1), metrics)
+    table.end(table.start(_start(2)), _end(2, failed=True, reason="ExceptionFailure"), metrics)
+    table.end(table.start(_start(3)), _end(3), None)
+    table.start(_start(4))
+    table.end(table.start(_start(5)), _end(5, finish_time=0), metrics)
+
+    task_ids, durations, shuffle_reads = table.successful_measured()
+
+    measured = [t for t in table.values() if t.successful and t.metrics is not None]
+    assert task_ids == [t.task_id for t in measured] == [1, 5]
+    assert durations == [t.duration() for t in measured] == [500, 0]
+    assert shuffle_reads == [12, 12]
