@@ -41,6 +41,16 @@ from .normalise import DEFAULT_APP_ID, Event
 from .task_table import TaskTable
 
 DEFAULT_WINDOW = 5_000
+_GC_TIME, _INPUT_BYTES, _REMOTE_READ, _LOCAL_READ, _SHUFFLE_WRITE = (
+    m.METRIC_INDEX[name]
+    for name in (
+        "jvmGcTime",
+        "inputBytes",
+        "shuffleRemoteBytesRead",
+        "shuffleLocalBytesRead",
+        "shuffleWriteBytes",
+    )
+)
 _UNSEEN = object()
 
 
@@ -381,10 +391,10 @@ class _Replay:
             executor.total_duration += duration
             if reason != "Resubmitted" and f["metrics"] is not None:
                 values = f["metrics"]
-                executor.total_gc_time += m.metric(values, "jvmGcTime")
-                executor.total_input_bytes += m.metric(values, "inputBytes")
-                executor.total_shuffle_read += m.shuffle_read_bytes(values)
-                executor.total_shuffle_write += m.metric(values, "shuffleWriteBytes")
+                executor.total_gc_time += values[_GC_TIME]
+                executor.total_input_bytes += values[_INPUT_BYTES]
+                executor.total_shuffle_read += values[_REMOTE_READ] + values[_LOCAL_READ]
+                executor.total_shuffle_write += values[_SHUFFLE_WRITE]
 
     def _count_in_stage(self, stage, f, delta, completed, failed, killed, duration) -> None:
         if delta is not None:

@@ -406,41 +406,50 @@ def _task_info(info: dict) -> dict[str, Any]:
     # Two events per task make this the hot path: read everything, check types in one go,
     # and only walk field by field (for a precise error) when something is wrong.
     get = info.get
-    values = {
-        "task_id": get("Task ID"),
-        "index": get("Index"),
-        "attempt": get("Attempt"),
-        "partition_id": get("Partition ID"),
-        "launch_time": get("Launch Time"),
-        "executor_id": get("Executor ID"),
-        "host": get("Host"),
-        "locality": get("Locality") or "ANY",
-        "speculative": get("Speculative", False),
-        "getting_result_time": get("Getting Result Time") or 0,
-        "finish_time": get("Finish Time") or 0,
-        "failed": get("Failed", False),
-        "killed": get("Killed", False),
-    }
+    task_id = get("Task ID")
+    index = get("Index")
+    attempt = get("Attempt")
+    partition_id = get("Partition ID")
+    launch_time = get("Launch Time")
+    executor_id = get("Executor ID")
+    host = get("Host")
+    locality = get("Locality") or "ANY"
+    speculative = get("Speculative", False)
+    getting_result_time = get("Getting Result Time") or 0
+    finish_time = get("Finish Time") or 0
+    failed = get("Failed", False)
+    killed = get("Killed", False)
     if (
-        type(values["task_id"]) is int
-        and type(values["index"]) is int
-        and type(values["attempt"]) is int
-        and type(values["launch_time"]) is int
-        and type(values["partition_id"]) in (int, type(None))
-        and type(values["getting_result_time"]) is int
-        and type(values["finish_time"]) is int
-        and type(values["executor_id"]) is str
-        and type(values["host"]) is str
-        and type(values["locality"]) is str
-        and type(values["speculative"]) is bool
-        and type(values["failed"]) is bool
-        and type(values["killed"]) is bool
+        type(task_id) is int
+        and type(index) is int
+        and type(attempt) is int
+        and type(launch_time) is int
+        and (type(partition_id) is int or partition_id is None)
+        and type(getting_result_time) is int
+        and type(finish_time) is int
+        and type(executor_id) is str
+        and type(host) is str
+        and type(locality) is str
+        and type(speculative) is bool
+        and type(failed) is bool
+        and type(killed) is bool
     ):
-        # The same few executor, host and locality names repeat on every task: share them.
-        values["executor_id"] = sys.intern(values["executor_id"])
-        values["host"] = sys.intern(values["host"])
-        values["locality"] = sys.intern(values["locality"])
-        return values
+        return {
+            "task_id": task_id,
+            "index": index,
+            "attempt": attempt,
+            "partition_id": partition_id,
+            "launch_time": launch_time,
+            # The same few executor, host and locality names repeat on every task: share them.
+            "executor_id": sys.intern(executor_id),
+            "host": sys.intern(host),
+            "locality": sys.intern(locality),
+            "speculative": speculative,
+            "getting_result_time": getting_result_time,
+            "finish_time": finish_time,
+            "failed": failed,
+            "killed": killed,
+        }
     return _checked_task_info(info)
 
 
