@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from loganalytics import services
-from loganalytics.eventlog import EventLogError, to_shs_executors, to_shs_jobs, to_shs_stages
+from loganalytics.eventlog import (
+    EventLogError,
+    load_application,
+    to_shs_executors,
+    to_shs_jobs,
+    to_shs_stages,
+)
 from loganalytics.eventlog.background import BackgroundAggregate
 from loganalytics.models import EventLogImport, SparkApplication, SparkEvent
 from loganalytics.services import import_event_log
@@ -99,3 +105,23 @@ def test_a_log_that_changes_under_the_import_stores_nothing(eventlog, monkeypatc
         import_event_log(path=eventlog("zstd_sql"))
 
     assert SparkEvent.objects.count() == 0 and SparkApplication.objects.count() == 0
+
+
+def test_a_grown_log_parsed_in_a_second_process_updates_the_application(
+    eventlog, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "BACKGROUND_PARSE_MIN_BYTES", 0)
+    lines = eventlog("plain_mixed").read_bytes().splitlines(keepends=True)
+    growing = tmp_path / "local-1795304375874.inprogress"
+    growing.write_bytes(b"".join(lines[: len(lines) // 2]))
+    first = import_event_log(path=growing)
+
+    growing.write_bytes(b"".join(lines))
+    second = import_event_log(path=growing)
+
+    assert (first.outcome, second.outcome) == ("created", "updated")
+    assert first.events_added + second.events_added == SparkEvent.objects.count()
+    expected = load_application(eventlog("plain_mixed"))
+    model = application_model(SparkApplication.objects.get())
+    assert to_shs_jobs(model) == to_shs_jobs(expected)
+    assert to_shs_stages(model) == to_shs_stages(expected)
