@@ -38,6 +38,7 @@ from loganalytics.eventlog import (
     normalise_batch,
     read_events,
 )
+from loganalytics.eventlog.background import BackgroundAggregate
 from loganalytics.eventlog.readers import app_id_from_name, read_raw_events
 from loganalytics.models import (
     EventLogImport,
@@ -61,6 +62,8 @@ from sparkhub.queues import enqueue_run
 from sparkhub.runs import RunStatus, tracked_run_models
 
 PROGRESS_EVERY_EVENTS = 50_000
+# Logs this big (on disk) are parsed by a second process while this one stores them.
+BACKGROUND_PARSE_MIN_BYTES = 4 << 20
 # Application ids appear in URLs: Spark's own (local-…, app-…, application_…, spark-…) fit.
 APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")
 APP_ID_RULE = "an application id must be letters, digits, '.', '_', ':' or '-' (at most 255)"
@@ -200,11 +203,7 @@ def _import(path: Path, run: EventLogImport | None):
             defaults={"source": EventSource.FILE, "name": app_id[:255]},
         )
         counter = {"read": 0, "added": 0}
-        events = _stream_into(application, path, counter, run, new_app=created)
-        try:
-            model = aggregate(events, app_id=app_id, last_updated=snapshot.mtime_ms)
-        finally:
-            events.close()  # if aggregation failed, end the stream before rolling back
+        model = _store_and_aggregate(application, snapshot, counter, run, new_app=created)
         if counter["added"] == 0 and not created:
             # Same events: only follow the log if it moved (Spark renames x.inprogress to x
             # when the application ends), so the directory watch does not read it again.
@@ -222,8 +221,14 @@ def _import(path: Path, run: EventLogImport | None):
         application.save(
             update_fields=["source_path", "source_size", "source_mtime_ms", "events_token"]
         )
-        stored = SparkEvent.objects.filter(application=application).count()
-        if stored != model.event_count:  # events from elsewhere too (HTTP): use them all
+        # A new application's events can only be the ones just stored (its row is not
+        # committed yet); an existing one may have events from elsewhere (HTTP).
+        stored = (
+            counter["added"]
+            if created
+            else SparkEvent.objects.filter(application=application).count()
+        )
+        if stored != model.event_count:  # events from elsewhere too: use them all
             model = aggregate(
                 stored_events(application), app_id=app_id, last_updated=snapshot.mtime_ms
             )
@@ -231,6 +236,44 @@ def _import(path: Path, run: EventLogImport | None):
         _link_run(application)
     outcome = ImportOutcome.CREATED if created else ImportOutcome.UPDATED
     return application, outcome, counter["read"], counter["added"]
+
+
+def _store_and_aggregate(
+    application: SparkApplication,
+    snapshot: _LogSnapshot,
+    counter: dict,
+    run: EventLogImport | None,
+    *,
+    new_app: bool,
+) -> ApplicationModel:
+    """Store the log's events and return their model: a big log is parsed and aggregated by a
+    second process while this one stores it; a small one here, where starting it costs more."""
+    path, app_id = snapshot.path, application.app_id
+    if snapshot.size < BACKGROUND_PARSE_MIN_BYTES:
+        events = _stream_into(application, path, counter, run, new_app=new_app)
+        try:
+            return aggregate(events, app_id=app_id, last_updated=snapshot.mtime_ms)
+        finally:
+            events.close()  # if aggregation failed, end the stream before rolling back
+    writer = EventWriter(application.pk, new_app=new_app)
+    try:
+        with BackgroundAggregate(path, app_id=app_id, last_updated=snapshot.mtime_ms) as job:
+            for line, row in job.rows():
+                writer.write((application.pk, *row, line))
+                counter["read"] += 1
+                _report_progress(run, writer, counter)
+            model = job.model()
+    except BaseException:
+        writer.abort()
+        raise
+    counter["added"] += writer.close()
+    return model
+
+
+def _report_progress(run: EventLogImport | None, writer: EventWriter, counter: dict) -> None:
+    if run is not None and counter["read"] % PROGRESS_EVERY_EVENTS == 0:
+        writer.flush()  # the run's row is written on the same connection
+        run.report_progress(50, f"{counter['read']:,} events read")
 
 
 def _stream_into(
@@ -249,11 +292,9 @@ def _stream_into(
                 event = normalise(raw.data, app_id=application.app_id)
             except EventLogError as error:
                 raise error.located(path=raw.path, line=raw.line) from None
-            writer.write(event_row(application.pk, event, raw.text.decode()))
+            writer.write(event_row(application.pk, event, raw.text))
             counter["read"] += 1
-            if run is not None and counter["read"] % PROGRESS_EVERY_EVENTS == 0:
-                writer.flush()  # the run's row is written on the same connection
-                run.report_progress(50, f"{counter['read']:,} events read")
+            _report_progress(run, writer, counter)
             yield event
     except BaseException:  # a bad line, or the consumer gave up (GeneratorExit)
         writer.abort()

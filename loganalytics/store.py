@@ -7,6 +7,7 @@ columns and findings rows are refreshed from that model.
 
 from __future__ import annotations
 
+import struct
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from loganalytics.eventlog import (
     find_issues,
     normalise,
 )
+from loganalytics.eventlog.identities import IdentitySet
 from loganalytics.models import (
     ApplicationFinding,
     ApplicationStatus,
@@ -110,7 +112,7 @@ def _millis_to_datetime(millis: int | None) -> datetime | None:
 def record_analysis(application: SparkApplication, model: ApplicationModel, *, token: str):
     app = model.app
     failed_jobs = sum(1 for job in model.jobs.values() if job.status == "FAILED")
-    tasks = [task for task in model.tasks() if task.finished]
+    finished_tasks, failed_tasks = model.task_counts()
     if not app.completed:
         status = ApplicationStatus.RUNNING
     else:
@@ -129,8 +131,8 @@ def record_analysis(application: SparkApplication, model: ApplicationModel, *, t
         "job_count": len(model.jobs),
         "failed_job_count": failed_jobs,
         "stage_count": len({stage_id for stage_id, _ in model.stages}),
-        "task_count": len(tasks),
-        "failed_task_count": sum(1 for task in tasks if task.failed),
+        "task_count": finished_tasks,
+        "failed_task_count": failed_tasks,
         "executor_count": len(model.executors),
         "critical_findings": severities.count("critical"),
         "warning_findings": severities.count("warning"),
@@ -169,9 +171,10 @@ def _first_job_time(model: ApplicationModel) -> int | None:
 # ------------------------------------------------------------------------ storing events
 
 
-def event_row(application_pk: int, event: Event, raw_text: str) -> tuple:
+def event_row(application_pk: int, event: Event, raw_text: str | bytes) -> tuple:
     """The row of one event: ``(application_id, identity, kind, time, order_time, order_rank,
-    raw)`` in :data:`_EVENT_COLUMNS` order, ``raw`` being the event's JSON text as received."""
+    raw)`` in :data:`_EVENT_COLUMNS` order, ``raw`` being the event's JSON text as received
+    (or its bytes, from a log)."""
     order_time, order_rank, identity = event.order_key
     return (application_pk, identity, event.kind, event.time, order_time, order_rank, raw_text)
 
@@ -208,11 +211,13 @@ class EventWriter:
     On PostgreSQL, for an application created in this transaction, rows are COPYed straight
     into the table while the log is still being read, so the database stores them while Python
     parses the next ones; repeats of an identity are dropped here, as the table has none yet.
-    Otherwise rows go to :func:`store_rows` a chunk at a time. Nothing else may use the
-    connection between writes: call :meth:`flush` first.
+    The COPY is binary: the event's JSON goes as it is, where the text format escapes it here
+    and unescapes it in the database. Otherwise rows go to :func:`store_rows` a chunk at a time.
+    Nothing else may use the connection between writes: call :meth:`flush` first.
     """
 
     CHUNK_ROWS = 1000
+    COPY_BUFFER_BYTES = 1 << 20
 
     def __init__(self, application_pk: int, *, new_app: bool) -> None:
         self.application_pk = application_pk
@@ -220,31 +225,58 @@ class EventWriter:
         self.streaming = new_app and connection.vendor == "postgresql"
         self.added = 0
         self._rows: list[tuple] = []
-        self._seen: set[int] = set()  # identity hashes, as the aggregator keeps them
+        self._seen = IdentitySet()  # small for the many task events of a big log
         self._copy = None
+        self._buffer = bytearray()
+        self._row_start = _ROW_START.pack(len(_EVENT_FIELDS), 8, application_pk)
 
     def write(self, row: tuple) -> None:
+        """Store one row (see :func:`event_row`); its ``raw`` may be the line's bytes."""
         if not self.streaming:
+            raw = row[6]
+            if type(raw) is not str:
+                row = (*row[:6], bytes(raw).decode())
             self._rows.append(row)
             if len(self._rows) >= self.CHUNK_ROWS:
                 self.flush()
             return
-        key = hash(row[1])
-        if key in self._seen:
+        _, identity, kind, time, order_time, order_rank, raw = row
+        if not self._seen.add_identity(kind, identity):
             return
-        self._seen.add(key)
+        if type(raw) is str:
+            raw = raw.encode()
+        name = identity.encode()
+        kind_bytes = kind.encode()
+        buffer = self._buffer
+        buffer += self._row_start
+        buffer += _LENGTH.pack(len(name))
+        buffer += name
+        buffer += _LENGTH.pack(len(kind_bytes))
+        buffer += kind_bytes
+        buffer += _NULL if time is None else _TIME.pack(8, time)
+        buffer += _ROW_END.pack(8, order_time, 2, order_rank, len(raw))
+        buffer += raw
+        self.added += 1
+        if len(buffer) >= self.COPY_BUFFER_BYTES:
+            self._send()
+
+    def _send(self) -> None:
         if self._copy is None:
             self._cursor = connection.cursor()
             table = SparkEvent._meta.db_table
             self._copy_context = self._cursor.cursor.copy(
-                f"COPY {table} ({_EVENT_COLUMNS}) FROM STDIN"
+                f"COPY {table} ({_EVENT_COLUMNS}) FROM STDIN (FORMAT BINARY)"
             )
             self._copy = self._copy_context.__enter__()
-        self._copy.write_row(row)
-        self.added += 1
+            self._copy.write(_COPY_HEADER)
+        self._copy.write(self._buffer)
+        self._buffer.clear()
 
     def flush(self) -> None:
+        if self._buffer:
+            self._send()
         if self._copy is not None:
+            self._copy.write(_COPY_TRAILER)
             self._copy_context.__exit__(None, None, None)
             self._cursor.close()
             self._copy = None
@@ -258,12 +290,23 @@ class EventWriter:
 
     def abort(self) -> None:
         """Give up: end an open COPY with an error, so the transaction can roll back."""
+        self._buffer.clear()
         if self._copy is not None:
             error = EventLogError("the import stopped before the end of the log")
             self._copy_context.__exit__(type(error), error, None)
             self._cursor.close()
             self._copy = None
 
+
+# PostgreSQL's binary COPY: a header, then per row its field count and each field as a length
+# (-1 for NULL) and big-endian bytes, then a trailer.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + struct.pack(">ii", 0, 0)
+_COPY_TRAILER = struct.pack(">h", -1)
+_ROW_START = struct.Struct(">hiq")  # field count, application_id
+_LENGTH = struct.Struct(">i")
+_TIME = struct.Struct(">iq")
+_NULL = struct.pack(">i", -1)
+_ROW_END = struct.Struct(">iqihi")  # order_time, order_rank, then raw's length
 
 _EVENT_FIELDS = ("application_id", "identity", "kind", "time", "order_time", "order_rank", "raw")
 _EVENT_COLUMNS = ", ".join(_EVENT_FIELDS)

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import gc
 import heapq
-from array import array
 from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
 from . import metrics as m
+from .identities import IdentitySet, PartitionSet
 from .model import (
     Application,
     ApplicationModel,
@@ -38,8 +38,20 @@ from .model import (
     Task,
 )
 from .normalise import DEFAULT_APP_ID, Event
+from .task_table import TaskTable
 
 DEFAULT_WINDOW = 5_000
+_GC_TIME, _INPUT_BYTES, _REMOTE_READ, _LOCAL_READ, _SHUFFLE_WRITE = (
+    m.METRIC_INDEX[name]
+    for name in (
+        "jvmGcTime",
+        "inputBytes",
+        "shuffleRemoteBytesRead",
+        "shuffleLocalBytesRead",
+        "shuffleWriteBytes",
+    )
+)
+_UNSEEN = object()
 
 
 def aggregate(
@@ -76,11 +88,12 @@ def _aggregate(
 ) -> ApplicationModel:
     buffer: list[list] = []  # heap of [order_key, sequence, event, alive]
     waiting: dict[str, list] = {}
-    applied: set[int] = set()
+    applied = IdentitySet()
     replay: _Replay | None = None
     counts = {"events": 0, "duplicates": 0, "late": 0}
     latest: int | None = None
     last_key: tuple | None = None
+    handlers: dict[str, Any] = {}  # kind -> the replay's on_<kind> method, or None
 
     def apply(event: Event) -> None:
         nonlocal replay, last_key
@@ -91,7 +104,10 @@ def _aggregate(
             counts["late"] += 1
         last_key = key if last_key is None or key > last_key else last_key
         counts["events"] += 1
-        handler = getattr(replay, f"on_{event.kind}", None)
+        kind = event.kind
+        handler = handlers.get(kind, _UNSEEN)
+        if handler is _UNSEEN:
+            handler = handlers[kind] = getattr(replay, f"on_{kind}", None)
         if handler is not None:
             handler(event.fields)
 
@@ -100,13 +116,13 @@ def _aggregate(
             entry = heapq.heappop(buffer)
             if entry[3]:
                 del waiting[entry[2].identity]
-                applied.add(hash(entry[2].identity))
+                applied.add(entry[2])
                 apply(entry[2])
                 return
 
     for sequence, event in enumerate(events):
         identity = event.identity
-        if hash(identity) in applied:
+        if event in applied:
             counts["duplicates"] += 1
             continue
         kept = waiting.get(identity)
@@ -148,7 +164,7 @@ class _Replay:
         self.live_stages: dict[tuple[int, int], StageAttempt] = {}
         self.executors: dict[str, Executor] = {}
         self.live_executors: dict[str, Executor] = {}
-        self.live_tasks: dict[int, Task] = {}
+        self.live_tasks: dict[int, tuple[TaskTable | None, int]] = {}  # running: where kept
         self.task_cpus: dict[int, int] = {}
         self.max_tasks: dict[int, int] = {}
 
@@ -331,29 +347,18 @@ class _Replay:
     # ------------------------------------------------------------------ tasks
 
     def on_TaskStart(self, f: dict) -> None:
-        task = Task(
-            task_id=f["task_id"],
-            stage_id=f["stage_id"],
-            stage_attempt=f["stage_attempt"],
-            index=f["index"],
-            attempt=f["attempt"],
-            partition_id=f["partition_id"],
-            launch_time=f["launch_time"],
-            executor_id=f["executor_id"],
-            host=f["host"],
-            locality=f["locality"],
-            speculative=f["speculative"],
-        )
-        self.live_tasks[task.task_id] = task
         stage = self.live_stages.get((f["stage_id"], f["stage_attempt"]))
-        if stage is not None:
-            stage.tasks[task.task_id] = task
+        if stage is None:
+            self.live_tasks[f["task_id"]] = (None, 0)  # counted when it ends, kept nowhere
+        else:
+            self.live_tasks[f["task_id"]] = (stage.tasks, stage.tasks.start(f))
             stage.active_tasks += 1
             launch = f["launch_time"]
             if stage.first_launch_time is None or launch < stage.first_launch_time:
                 stage.first_launch_time = launch
             per_executor = stage.active_per_executor
-            per_executor[task.executor_id] = per_executor.get(task.executor_id, 0) + 1
+            executor_id = f["executor_id"]
+            per_executor[executor_id] = per_executor.get(executor_id, 0) + 1
             for job in stage.jobs:
                 job.active_tasks += 1
         executor = self.live_executors.get(f["executor_id"])
@@ -366,20 +371,13 @@ class _Replay:
             self._seed_task_end(f)
             return
         reason = f["reason"]
-        task = self.live_tasks.pop(f["task_id"], None)
+        started = self.live_tasks.pop(f["task_id"], None)
         delta = None
-        if task is not None:
-            task.finish_time = f["finish_time"]
-            task.getting_result_time = f["getting_result_time"]
-            task.failed = f["failed"]
-            task.killed = f["killed"]
-            task.reason = reason
-            task.error = f["error"]
-            task.executor_id = f["executor_id"]
-            task.host = f["host"]
-            if f["metrics"] is not None:
-                task.metrics = _compact(f["metrics"])
-                delta = f["metrics"]
+        if started is not None:
+            table, row = started
+            delta = f["metrics"]
+            if table is not None:
+                table.end(row, f, delta)
         completed = 1 if reason == "Success" else 0
         killed = 1 if reason in ("TaskKilled", "TaskCommitDenied") else 0
         failed = 1 - completed - killed
@@ -398,10 +396,10 @@ class _Replay:
             executor.total_duration += duration
             if reason != "Resubmitted" and f["metrics"] is not None:
                 values = f["metrics"]
-                executor.total_gc_time += m.metric(values, "jvmGcTime")
-                executor.total_input_bytes += m.metric(values, "inputBytes")
-                executor.total_shuffle_read += m.shuffle_read_bytes(values)
-                executor.total_shuffle_write += m.metric(values, "shuffleWriteBytes")
+                executor.total_gc_time += values[_GC_TIME]
+                executor.total_input_bytes += values[_INPUT_BYTES]
+                executor.total_shuffle_read += values[_REMOTE_READ] + values[_LOCAL_READ]
+                executor.total_shuffle_write += values[_SHUFFLE_WRITE]
 
     def _count_in_stage(self, stage, f, delta, completed, failed, killed, duration) -> None:
         if delta is not None:
@@ -421,8 +419,7 @@ class _Replay:
             job.active_tasks -= 1
             job.completed_tasks += completed
             if completed:
-                # One int per (stage, partition), as Spark packs it: far smaller than a tuple.
-                job.completed_indices.add((f["stage_id"] << 32) | f["index"])
+                job.completed_indices.add(f["index"], f["stage_id"])
             job.failed_tasks += failed
             job.killed_tasks += killed
             if killed:
@@ -490,7 +487,10 @@ class _Replay:
         job.num_tasks = len(job.seed_tasks)
         job.completed_tasks = sum(1 for t in tasks if t.successful)
         job.failed_tasks = sum(1 for t in tasks if t.failed)
-        job.completed_indices = {t.index for t in tasks if t.successful}
+        job.completed_indices = PartitionSet()
+        for task in tasks:
+            if task.successful:
+                job.completed_indices.add(task.index)
         if job.snapshot is not None:
             job.snapshot = _job_counts(job)
 
@@ -522,16 +522,6 @@ def _count_kill(summary: dict[str, int], f: dict) -> None:
     reason = f["kill_reason"] if f["reason"] == "TaskKilled" else f["error"]
     if reason:
         summary[reason] = summary.get(reason, 0) + 1
-
-
-_INT32 = (-(2**31), 2**31 - 1)
-
-
-def _compact(values) -> array:
-    """A task's metrics as a machine array: 4 bytes a value when they all fit (most tasks), else
-    8; a big log holds hundreds of thousands of tasks."""
-    low, high = _INT32
-    return array("i" if low <= min(values) and max(values) <= high else "q", values)
 
 
 def _job_counts(job: Job) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import metrics as m
-from .model import ApplicationModel, StageAttempt, Task
+from .model import ApplicationModel, StageAttempt
 
 SKEW_RATIO = 3.0  # max / median task time (or shuffle read) that counts as skew
 SKEW_MIN_EXCESS_MS = 1000  # ... and the slowest task must lose at least this much time
@@ -64,8 +64,9 @@ def find_issues(model: ApplicationModel) -> list[Finding]:
     )
 
 
-def _finished(stage: StageAttempt) -> list[Task]:
-    return [t for t in stage.tasks.values() if t.successful and t.metrics is not None]
+def _finished(stage: StageAttempt) -> tuple[list, list[int], list[int]]:
+    """Task ids, durations and shuffle reads of the stage's successful, measured tasks."""
+    return stage.tasks.successful_measured()
 
 
 def _total_cores(model: ApplicationModel) -> int:
@@ -79,12 +80,10 @@ def _total_cores(model: ApplicationModel) -> int:
 def task_skew(model: ApplicationModel) -> list[Finding]:
     found = []
     for stage in model.stages.values():
-        tasks = _finished(stage)
-        if len(tasks) < SKEW_MIN_TASKS:
+        task_ids, durations, reads = _finished(stage)
+        if len(task_ids) < SKEW_MIN_TASKS:
             continue
-        durations = [t.duration() for t in tasks]
         median, longest = statistics.median(durations), max(durations)
-        reads = [m.shuffle_read_bytes(t.metrics) for t in tasks]
         read_median, read_max = statistics.median(reads), max(reads)
         time_skewed = longest - median >= SKEW_MIN_EXCESS_MS and longest >= SKEW_RATIO * max(
             median, 1
@@ -99,13 +98,13 @@ def task_skew(model: ApplicationModel) -> list[Finding]:
                 severity="critical" if ratio >= 10 else "warning",
                 title=f"Stage {stage.stage_id}: the slowest task took {ratio:.1f}x the median",
                 evidence={
-                    "tasks": len(tasks),
+                    "tasks": len(task_ids),
                     "median_ms": median,
                     "max_ms": longest,
                     "shuffle_read_median_bytes": read_median,
                     "shuffle_read_max_bytes": read_max,
                     "data_skew": read_skewed,
-                    "slowest_task_id": max(tasks, key=lambda t: t.duration()).task_id,
+                    "slowest_task_id": task_ids[durations.index(longest)],
                 },
                 recommendation=(
                     "A few partitions hold most of the data: salt the hot keys, enable AQE skew "
@@ -174,7 +173,7 @@ def gc_pressure(model: ApplicationModel) -> list[Finding]:
 def failed_tasks(model: ApplicationModel) -> list[Finding]:
     found = []
     for stage in model.stages.values():
-        failed = [t for t in stage.tasks.values() if t.failed]
+        failed = stage.tasks.failed()
         if not failed:
             continue
         stage_failed = stage.status == "FAILED"
@@ -232,7 +231,7 @@ def executor_loss(model: ApplicationModel) -> list[Finding]:
 
 
 def fetch_failures(model: ApplicationModel) -> list[Finding]:
-    failures = [t for t in model.tasks() if t.reason == "FetchFailed"]
+    failures = model.tasks_with_reason("FetchFailed")
     if not failures:
         return []
     stages = sorted({(t.stage_id, t.stage_attempt) for t in failures})
@@ -261,7 +260,7 @@ def idle_cores(model: ApplicationModel) -> list[Finding]:
             continue
         alive = (executor.remove_time or app.end_time) - executor.add_time
         capacity += executor.total_cores * max(alive, 0)
-    busy = sum(t.duration() for t in model.tasks() if t.finished)
+    busy = model.busy_ms()
     if not capacity or busy / capacity >= IDLE_UTILISATION:
         return []
     share = busy / capacity
@@ -281,18 +280,18 @@ def partition_count(model: ApplicationModel) -> list[Finding]:
     found = []
     cores = _total_cores(model)
     for stage in model.stages.values():
-        tasks = _finished(stage)
-        if not tasks:
+        _, durations, _ = _finished(stage)
+        count = len(durations)
+        if not count:
             continue
-        durations = [t.duration() for t in tasks]
         median = statistics.median(durations)
-        if len(tasks) >= TINY_MIN_TASKS and median < TINY_TASK_MS:
+        if count >= TINY_MIN_TASKS and median < TINY_TASK_MS:
             found.append(
                 Finding(
                     rule="too_many_partitions",
                     severity="info",
-                    title=f"Stage {stage.stage_id}: {len(tasks)} tasks of {median:.0f} ms median",
-                    evidence={"tasks": len(tasks), "median_ms": median},
+                    title=f"Stage {stage.stage_id}: {count} tasks of {median:.0f} ms median",
+                    evidence={"tasks": count, "median_ms": median},
                     recommendation="Task overhead dominates: coalesce or lower "
                     "spark.sql.shuffle.partitions (AQE can coalesce for you).",
                     stage_id=stage.stage_id,

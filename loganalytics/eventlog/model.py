@@ -6,11 +6,12 @@ executors), with the same counting rules, so that :mod:`.shs` can answer with it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .identities import PartitionSet
 from .metrics import ZERO_METRICS, unset_peaks
+from .task_table import Task, TaskTable
 
 DRIVER_ID = "driver"
 
@@ -45,54 +46,6 @@ class Application:
 
 
 @dataclass(slots=True)
-class Task:
-    task_id: int | str
-    stage_id: int | None
-    stage_attempt: int | None
-    index: int
-    attempt: int
-    partition_id: int | None
-    launch_time: int
-    executor_id: str
-    host: str
-    locality: str
-    speculative: bool
-    finish_time: int = 0
-    getting_result_time: int = 0
-    failed: bool = False
-    killed: bool = False
-    reason: str | None = None  # the TaskEnd reason name; None while running
-    error: str | None = None
-    metrics: Sequence[int] | None = None  # in metrics.METRIC_NAMES order
-    duration_override: int | None = None  # seed tasks report their duration directly
-
-    @property
-    def finished(self) -> bool:
-        return self.finish_time != 0 or self.reason is not None
-
-    @property
-    def successful(self) -> bool:
-        return self.finished and not self.failed and not self.killed
-
-    @property
-    def status(self) -> str:
-        if not self.finished:
-            return "GET RESULT" if self.getting_result_time else "RUNNING"
-        if self.failed:
-            return "FAILED"
-        if self.killed:
-            return "KILLED"
-        return "SUCCESS"
-
-    def duration(self, now: int | None = None) -> int:
-        if self.duration_override is not None:
-            return self.duration_override
-        if self.finished:
-            return max(self.finish_time - self.launch_time, 0) if self.finish_time else 0
-        return max((now or self.launch_time) - self.launch_time, 0)
-
-
-@dataclass(slots=True)
 class ExecutorStageSummary:
     task_time: int = 0
     succeeded: int = 0
@@ -116,14 +69,17 @@ class StageAttempt:
     completed_tasks: int = 0
     failed_tasks: int = 0
     killed_tasks: int = 0
-    completed_indices: set[int] = field(default_factory=set)
+    completed_indices: PartitionSet = field(default_factory=PartitionSet)
     killed_summary: dict[str, int] = field(default_factory=dict)
     first_launch_time: int | None = None
     metrics: tuple[int, ...] = ZERO_METRICS
     executor_summaries: dict[str, ExecutorStageSummary] = field(default_factory=dict)
     active_per_executor: dict[str, int] = field(default_factory=dict)
-    tasks: dict[int, Task] = field(default_factory=dict)
+    tasks: TaskTable = field(init=False)
     peak: list[int] = field(default_factory=unset_peaks)
+
+    def __post_init__(self) -> None:
+        self.tasks = TaskTable(self.stage_id, self.attempt)
 
     @property
     def name(self) -> str:
@@ -154,7 +110,7 @@ class Job:
     completed_tasks: int = 0
     failed_tasks: int = 0
     killed_tasks: int = 0
-    completed_indices: set[int] = field(default_factory=set)  # (stage id << 32) | partition
+    completed_indices: PartitionSet = field(default_factory=PartitionSet)  # (stage, partition)
     killed_summary: dict[str, int] = field(default_factory=dict)
     skipped_tasks: int = 0
     skipped_stages: set[int] = field(default_factory=set)
@@ -214,6 +170,31 @@ class ApplicationModel:
             yield from stage.tasks.values()
         for job in self.jobs.values():
             yield from job.seed_tasks.values()
+
+    def task_counts(self) -> tuple[int, int]:
+        """How many task attempts finished, and how many of those failed (seed tasks too)."""
+        finished = failed = 0
+        for stage in self.stages.values():
+            done, bad = stage.tasks.counts()
+            finished, failed = finished + done, failed + bad
+        for job in self.jobs.values():
+            done = [task for task in job.seed_tasks.values() if task.finished]
+            finished += len(done)
+            failed += sum(1 for task in done if task.failed)
+        return finished, failed
+
+    def busy_ms(self) -> int:
+        """Task time: the summed durations of every finished task attempt."""
+        seeds = (task for job in self.jobs.values() for task in job.seed_tasks.values())
+        return sum(stage.tasks.busy_ms() for stage in self.stages.values()) + sum(
+            task.duration() for task in seeds if task.finished
+        )
+
+    def tasks_with_reason(self, reason: str) -> list[Task]:
+        """The task attempts that ended for ``reason`` (``FetchFailed``, ...)."""
+        found = [task for stage in self.stages.values() for task in stage.tasks.with_reason(reason)]
+        seeds = (task for job in self.jobs.values() for task in job.seed_tasks.values())
+        return found + [task for task in seeds if task.reason == reason]
 
     def job_tasks(self, job: Job) -> list[Task]:
         """The task attempts that ran for ``job``: its stages' attempts, or its seed tasks."""

@@ -14,6 +14,7 @@ job directly (``fields["seed"]`` is True) because the seed has no stages.
 from __future__ import annotations
 
 import hashlib
+import operator
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -432,41 +433,50 @@ def _task_info(info: dict) -> dict[str, Any]:
     # Two events per task make this the hot path: read everything, check types in one go,
     # and only walk field by field (for a precise error) when something is wrong.
     get = info.get
-    values = {
-        "task_id": get("Task ID"),
-        "index": get("Index"),
-        "attempt": get("Attempt"),
-        "partition_id": get("Partition ID"),
-        "launch_time": get("Launch Time"),
-        "executor_id": get("Executor ID"),
-        "host": get("Host"),
-        "locality": get("Locality") or "ANY",
-        "speculative": get("Speculative", False),
-        "getting_result_time": get("Getting Result Time") or 0,
-        "finish_time": get("Finish Time") or 0,
-        "failed": get("Failed", False),
-        "killed": get("Killed", False),
-    }
+    task_id = get("Task ID")
+    index = get("Index")
+    attempt = get("Attempt")
+    partition_id = get("Partition ID")
+    launch_time = get("Launch Time")
+    executor_id = get("Executor ID")
+    host = get("Host")
+    locality = get("Locality") or "ANY"
+    speculative = get("Speculative", False)
+    getting_result_time = get("Getting Result Time") or 0
+    finish_time = get("Finish Time") or 0
+    failed = get("Failed", False)
+    killed = get("Killed", False)
     if (
-        type(values["task_id"]) is int
-        and type(values["index"]) is int
-        and type(values["attempt"]) is int
-        and type(values["launch_time"]) is int
-        and type(values["partition_id"]) in (int, type(None))
-        and type(values["getting_result_time"]) is int
-        and type(values["finish_time"]) is int
-        and type(values["executor_id"]) is str
-        and type(values["host"]) is str
-        and type(values["locality"]) is str
-        and type(values["speculative"]) is bool
-        and type(values["failed"]) is bool
-        and type(values["killed"]) is bool
+        type(task_id) is int
+        and type(index) is int
+        and type(attempt) is int
+        and type(launch_time) is int
+        and (type(partition_id) is int or partition_id is None)
+        and type(getting_result_time) is int
+        and type(finish_time) is int
+        and type(executor_id) is str
+        and type(host) is str
+        and type(locality) is str
+        and type(speculative) is bool
+        and type(failed) is bool
+        and type(killed) is bool
     ):
-        # The same few executor, host and locality names repeat on every task: share them.
-        values["executor_id"] = sys.intern(values["executor_id"])
-        values["host"] = sys.intern(values["host"])
-        values["locality"] = sys.intern(values["locality"])
-        return values
+        return {
+            "task_id": task_id,
+            "index": index,
+            "attempt": attempt,
+            "partition_id": partition_id,
+            "launch_time": launch_time,
+            # The same few executor, host and locality names repeat on every task: share them.
+            "executor_id": sys.intern(executor_id),
+            "host": sys.intern(host),
+            "locality": sys.intern(locality),
+            "speculative": speculative,
+            "getting_result_time": getting_result_time,
+            "finish_time": finish_time,
+            "failed": failed,
+            "killed": killed,
+        }
     return _checked_task_info(info)
 
 
@@ -518,11 +528,17 @@ def _metrics(raw: dict) -> tuple[int, ...]:
         metrics.get("Output Metrics") or {},
     )
     try:
-        values = tuple([containers[where].get(name, 0) for where, name in METRIC_LOOKUP])
-    except AttributeError:
-        raise EventLogError(
-            "field 'Task Metrics' holds a value that is not an object", field="Task Metrics"
-        ) from None
+        # Spark 4 writes every metric: take each container's in one C call, in metric order.
+        values = _METRIC_GROUPS(containers)
+    except (KeyError, TypeError):
+        values = None
+    if values is None or len(values) != len(METRIC_LOOKUP):
+        try:
+            values = tuple([containers[where].get(name, 0) for where, name in METRIC_LOOKUP])
+        except AttributeError:
+            raise EventLogError(
+                "field 'Task Metrics' holds a value that is not an object", field="Task Metrics"
+            ) from None
     if {*map(type, values)} != _INT_ONLY:
         _, path = next(
             item for item, value in zip(TASK_METRICS, values, strict=True) if type(value) is not int
@@ -530,6 +546,34 @@ def _metrics(raw: dict) -> tuple[int, ...]:
         where = "Task Metrics." + ".".join(path)
         raise EventLogError(f"field '{where}' must be an integer", field=where)
     return values
+
+
+def _metric_groups():
+    """One function returning every metric from the six containers (KeyError if one lacks
+    any): an itemgetter per run of metrics in one container, concatenated."""
+    runs: list[tuple[int, list[str]]] = []
+    for where, name in METRIC_LOOKUP:
+        if runs and runs[-1][0] == where:
+            runs[-1][1].append(name)
+        else:
+            runs.append((where, [name]))
+    getters = [(where, operator.itemgetter(*names), len(names)) for where, names in runs]
+
+    def take(containers) -> tuple[int, ...]:
+        values: list = []
+        for where, getter, count in getters:
+            found = getter(containers[where])
+            if count == 1:
+                values.append(found)
+            else:
+                values += found
+        return tuple(values)
+
+    return take
+
+
+_METRIC_GROUPS = _metric_groups()
+_PEAKS = operator.itemgetter(*PEAK_METRIC_NAMES)
 
 
 def _executor_metrics(raw: dict) -> tuple[int, ...] | None:
@@ -540,7 +584,10 @@ def _executor_metrics(raw: dict) -> tuple[int, ...] | None:
         raise EventLogError(
             "field 'Task Executor Metrics' must be an object", field="Task Executor Metrics"
         )
-    peaks = tuple([values.get(name, 0) for name in PEAK_METRIC_NAMES])
+    try:
+        peaks = _PEAKS(values)
+    except KeyError:  # Spark writes them all; anything else may leave some out
+        peaks = tuple([values.get(name, 0) for name in PEAK_METRIC_NAMES])
     if {*map(type, peaks)} != _INT_ONLY:
         raise EventLogError(
             "field 'Task Executor Metrics' must hold integers", field="Task Executor Metrics"

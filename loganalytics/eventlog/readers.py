@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -26,9 +26,8 @@ _MAX_EVENTS_BEFORE_APP_START = 10_000
 _EVENT_FILE = re.compile(r"^events_(\d+)_")
 
 
-@dataclass(frozen=True, slots=True)
-class RawEvent:
-    """One parsed JSON object, its text, and where it came from."""
+class RawEvent(NamedTuple):
+    """One parsed JSON object, its text, and where it came from (a tuple: one per line)."""
 
     path: str
     line: int
@@ -141,6 +140,7 @@ def read_raw_events(
     seen_any = False
     for file_index, file in enumerate(files):
         last_file = file_index == len(files) - 1
+        name = str(file)
         for number, line, complete in iter_file_lines(file, max_line_bytes=max_line_bytes):
             try:
                 data = orjson.loads(line)
@@ -153,7 +153,7 @@ def read_raw_events(
                     f"expected a JSON object, got {type(data).__name__}", path=file, line=number
                 )
             seen_any = True
-            yield RawEvent(str(file), number, data, line) if parse else line
+            yield RawEvent(name, number, data, line) if parse else line
     if not seen_any:
         raise EventLogError(
             "no complete event in this log (empty, or cut before its first event ended)", path=path
