@@ -4,9 +4,10 @@
 
 Both do the same work on the same generated dirty data (bronze, cleaned and deduplicated silver
 partitioned by date, quarantine, gold) in one SparkSession: after one unmeasured run of each
-(``--warmup-runs``), the measured runs alternate so neither gets the warmer JVM for free. For context the same transformation runs in DuckDB (optional dependency ``duckdb``;
-skipped when it is not installed). Prints wall seconds, CPU seconds (driver JVM + Python) and
-rows/s, and the framework's overhead over the hand-written script.
+(``--warmup-runs``), the measured runs alternate so neither gets the warmer JVM for free. For
+context the same transformation runs in DuckDB (optional dependency ``duckdb``; skipped when it
+is not installed). Prints wall seconds, CPU seconds (driver JVM + Python) and rows/s, and the
+framework's overhead over the hand-written script.
 """
 
 from __future__ import annotations
