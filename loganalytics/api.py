@@ -263,13 +263,10 @@ class TaskSummaryView(HistoryServerView):
     def answer(self, request, model, stage_id: int, attempt_id: int):
         quantiles = request.query_params.get("quantiles")
         try:
-            wanted = eventlog.quantile_list(quantiles) if quantiles else None
+            wanted = eventlog.quantile_list(quantiles) if quantiles else eventlog.DEFAULT_QUANTILES
         except ValueError as error:
             return _bad_request(error)
-        if wanted is None:
-            summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id)
-        else:
-            summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id, wanted)
+        summary = eventlog.to_shs_task_summary(model, stage_id, attempt_id, wanted)
         if summary is None:
             return _not_found(f"no finished task in attempt {attempt_id} of stage {stage_id}")
         return Response(summary)

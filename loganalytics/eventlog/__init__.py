@@ -34,6 +34,7 @@ from .normalise import DEFAULT_APP_ID, Event, normalise
 from .readers import is_in_progress, last_modified_millis, log_files, read_events
 from .seed import daily_summary, job_result
 from .shs import (
+    DEFAULT_QUANTILES,
     has_attempt,
     shs_date,
     task_list_options,
@@ -61,6 +62,7 @@ def load_application(path: str | Path) -> ApplicationModel:
 
 __all__ = [
     "DEFAULT_APP_ID",
+    "DEFAULT_QUANTILES",
     "ApplicationModel",
     "Batch",
     "Estimate",

@@ -17,6 +17,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,8 @@ class BackgroundAggregate:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
         )
+        # A file, not a pipe: a child writing many warnings must never block on a full pipe.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._process = subprocess.Popen(
             [
                 sys.executable,
@@ -56,7 +59,7 @@ class BackgroundAggregate:
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._stderr,
             env=env,
         )
         self._model: ApplicationModel | None = None
@@ -103,7 +106,8 @@ class BackgroundAggregate:
             return pickle.load(stream)
         except EOFError:
             self._process.wait()
-            detail = self._process.stderr.read().decode(errors="replace").strip()
+            self._stderr.seek(0)
+            detail = self._stderr.read().decode(errors="replace").strip()
             raise RuntimeError(
                 f"parsing {self.path} in the background stopped (exit code "
                 f"{self._process.returncode}): {detail[-2000:]}"
@@ -115,7 +119,7 @@ class BackgroundAggregate:
             process.kill()
         process.wait()
         process.stdout.close()
-        process.stderr.close()
+        self._stderr.close()
 
 
 def _serve(path: str, app_id: str, last_updated: int | None, out) -> None:
@@ -133,7 +137,7 @@ def _serve(path: str, app_id: str, last_updated: int | None, out) -> None:
             order_time, order_rank, identity = event.order_key
             batch.append((identity, event.kind, event.time, order_time, order_rank, len(raw.text)))
             if len(batch) >= _ROWS_PER_MESSAGE:
-                send(("rows", batch[:]))
+                send(("rows", batch))  # written out at once: the list can be reused
                 batch.clear()
             yield event
 

@@ -164,13 +164,6 @@ class ApplicationModel:
     duplicate_count: int = 0
     late_count: int = 0
 
-    def tasks(self):
-        """Every task attempt of every stage attempt (seed tasks included)."""
-        for stage in self.stages.values():
-            yield from stage.tasks.values()
-        for job in self.jobs.values():
-            yield from job.seed_tasks.values()
-
     def task_counts(self) -> tuple[int, int]:
         """How many task attempts finished, and how many of those failed (seed tasks too)."""
         finished = failed = 0

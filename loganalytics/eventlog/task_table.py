@@ -2,7 +2,7 @@
 
 A big log holds hundreds of thousands of tasks; as objects each costs the better part of a
 kilobyte, as machine arrays about 200 bytes. Readers see the same :class:`Task` objects as
-before, made on demand: ``table.values()`` and ``table.get(task_id)``, like the dict it replaces.
+before, made on demand: ``table.values()`` and ``table[task_id]``, like the dict it replaces.
 Only the aggregator writes, through :meth:`TaskTable.start` and :meth:`TaskTable.end`.
 """
 
@@ -297,24 +297,10 @@ class TaskTable:
         """Every task attempt, as :class:`Task` objects made while iterating."""
         return _Values(self)
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._ints[0])
-
-    def keys(self) -> Iterator[int]:
-        return iter(self._ints[0])
-
-    def items(self) -> Iterator[tuple[int, Task]]:
-        for task in self.values():
-            yield task.task_id, task
-
     def _row_of(self, task_id) -> int | None:
         if self._rows is None:
             self._rows = {task: row for row, task in enumerate(self._ints[0])}
         return self._rows.get(task_id)
-
-    def get(self, task_id, default=None):
-        row = self._row_of(task_id)
-        return default if row is None else self.task(row)
 
     def __getitem__(self, task_id) -> Task:
         row = self._row_of(task_id)

@@ -102,7 +102,7 @@ class JdbcSink(Sink):
     def write(self, ctx: StepContext, df) -> dict:
         # Spark runs a JDBC write inside its save command, where DataFrame.observe reads 0 for
         # every count upstream. Counting the rows first, as an action of its own, completes
-        # those counts; caching them means the source is still read only once.
+        # those counts; the write then reads the cached rows instead of the source again.
         level = df.storageLevel
         cached_here = not (level.useMemory or level.useDisk)
         if cached_here:
