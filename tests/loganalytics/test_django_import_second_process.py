@@ -125,3 +125,16 @@ def test_a_grown_log_parsed_in_a_second_process_updates_the_application(
     model = application_model(SparkApplication.objects.get())
     assert to_shs_jobs(model) == to_shs_jobs(expected)
     assert to_shs_stages(model) == to_shs_stages(expected)
+
+
+def test_a_parsing_process_that_crashes_is_reported_with_its_own_error(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("")
+    # a time the child cannot read: it dies with a traceback before it sends anything
+    crashing = BackgroundAggregate(log, app_id="app-1", last_updated="soon")
+
+    with crashing, pytest.raises(RuntimeError) as failure:
+        list(crashing.rows())
+
+    assert "stopped (exit code 1)" in str(failure.value)
+    assert "ValueError" in str(failure.value) and "soon" in str(failure.value)
